@@ -1,0 +1,73 @@
+/*
+ * The daemon's configuration: compiled defaults < config file (INI, libinih)
+ * < environment (FRONTIERD_*) < command-line flags. Parsed and validated once
+ * into a struct config that the rest of the program only reads.
+ *
+ *   key      flag        environment           default
+ *   bind     --bind      FRONTIERD_BIND        127.0.0.1   (IPv4 or IPv6 literal)
+ *   port     --port      FRONTIERD_PORT        8080        (0 picks a free port)
+ *   db       --db        FRONTIERD_DB          data/frontier.db (":memory:" allowed)
+ *   seed     --seed      FRONTIERD_SEED        data/seed   (imported into a new db)
+ *   threads  --threads   FRONTIERD_THREADS     0           (0: one per CPU; max 256)
+ *   config   --config    FRONTIERD_CONFIG      (none)      the INI file to read
+ * The INI file has one [server] section holding bind, port and threads, and a
+ * [store] section holding db and seed.
+ */
+#ifndef FRONTIER_CONFIG_H
+#define FRONTIER_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "frontier/status.h"
+
+#define FR_CONFIG_PATH_MAX 4096
+
+struct fr_config {
+    char bind[64];
+    unsigned port;
+    char db[FR_CONFIG_PATH_MAX];
+    char seed[FR_CONFIG_PATH_MAX];
+    unsigned threads; /* resolved: never 0 after fr_config_load */
+    char config_file[FR_CONFIG_PATH_MAX]; /* "" when none was read */
+};
+
+enum fr_config_action {
+    FR_CONFIG_RUN = 0,  /* start the daemon */
+    FR_CONFIG_HELP,     /* --help was given: print usage, exit 0 */
+    FR_CONFIG_VERSION,  /* --version was given: print version, exit 0 */
+};
+
+/* Builds the configuration from defaults, the file named by --config or
+ * FRONTIERD_CONFIG, the environment envp (NULL-terminated "KEY=value"
+ * strings; pass environ) and argv. On FR_EINVAL, error holds one sentence
+ * naming the key (or flag), the value and what is allowed, e.g.
+ * "port: '70000' is not allowed: expected an integer from 0 to 65535
+ * (from FRONTIERD_PORT)". Unknown flags, unknown INI sections or keys, and
+ * unreadable config files are errors too.
+ *
+ * Every value is validated where it is read, even one that a later source
+ * overrides; an empty environment variable is an error, not "unset". Only
+ * the variables in the table above are read: other FRONTIERD_* variables
+ * are ignored, because other tools may use the prefix. --config wins over
+ * FRONTIERD_CONFIG. A flag given twice keeps its last value. argv is read
+ * left to right and --help / -h or --version / -V stops there: *action is
+ * set, *config gets the defaults and FR_OK is returned without reading
+ * anything else (a mistake before the flag is still an error). The first
+ * error found is the one reported.
+ *
+ * Returns FR_OK, FR_EINVAL, FR_EIO (the config file cannot be opened or
+ * read) or FR_ENOMEM; error (error_size bytes, cut with "..." when too
+ * small) is set for every status but FR_OK. config and action must not be
+ * NULL; error may be NULL when error_size is 0. *config is written only on
+ * FR_OK. argv, envp, config, action and error are borrowed: nothing is kept
+ * after the call. */
+enum fr_status fr_config_load(struct fr_config *config, int argc, char *const argv[],
+                              char *const envp[], enum fr_config_action *action,
+                              char *error, size_t error_size);
+
+/* The usage text printed by --help: every flag, its environment variable
+ * and default. Static. */
+const char *fr_config_usage(void);
+
+#endif

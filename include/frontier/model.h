@@ -1,0 +1,159 @@
+/*
+ * The in-memory model: an immutable snapshot of everything the store holds,
+ * built once at start-up (and, later, after each committed write) and shared
+ * by every request through a reference count. Collections keep their items
+ * in a stable order with their JSON rendered once; responses that take no
+ * query parameters are rendered whole at build time.
+ */
+#ifndef FRONTIER_MODEL_H
+#define FRONTIER_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "frontier/buf.h"
+#include "frontier/date.h"
+#include "frontier/status.h"
+
+enum fr_collection_id {
+    FR_COLL_SOURCES = 0,
+    FR_COLL_ORGANIZATIONS,
+    FR_COLL_PEOPLE,
+    FR_COLL_MODELS,
+    FR_COLL_BENCHMARKS,
+    FR_COLL_RESULTS,
+    FR_COLL_FUNDING_ROUNDS,
+    FR_COLL_FUNDING_TOTALS,
+    FR_COLL_VALUATIONS,
+    FR_COLL_FINANCIALS,
+    FR_COLL_CLUSTERS,
+    FR_COLL_EVENTS,
+    FR_COLL_LEADERBOARDS,         /* derived: one per benchmark */
+    FR_COLL_ORGANIZATION_FUNDING, /* derived: one per organization */
+    FR_COLL_COUNT,
+};
+
+#define FR_MAX_FILTERS 8
+#define FR_LIMIT_DEFAULT 50
+#define FR_LIMIT_MAX 500
+
+enum fr_filter_kind {
+    FR_FILTER_REF,       /* an id of another collection */
+    FR_FILTER_ENUM,      /* one of a fixed list of values */
+    FR_FILTER_DATE_FROM, /* the item's date may fall on or after this date */
+    FR_FILTER_DATE_TO,   /* the item's date may fall on or before this date */
+};
+
+struct fr_filter_def {
+    const char *param;  /* query parameter name */
+    const char *key;    /* the item's JSON member: a string or an array of strings */
+    enum fr_filter_kind kind;
+    enum fr_collection_id ref;   /* FR_FILTER_REF */
+    const char *const *values;   /* FR_FILTER_ENUM: NULL-ended */
+};
+
+struct fr_collection_def {
+    enum fr_collection_id id;
+    const char *name;      /* plural, as in the URL: "models", "funding rounds" */
+    const char *item_name; /* singular, for messages: "model" */
+    const char *data_key;  /* the store's table, or NULL for a derived collection */
+    const char *date_key;  /* order by this date, then id; NULL: order by id */
+    struct fr_filter_def filters[FR_MAX_FILTERS]; /* ends with param NULL */
+};
+
+struct fr_item {
+    const char *id;      /* borrowed from obj */
+    json_t *obj;         /* owned by the snapshot */
+    char *json;          /* rendered obj, owned by the snapshot */
+    size_t json_len;
+    bool has_date;
+    struct fr_date date; /* the sort date, when the collection has one */
+    const json_t *keys[FR_MAX_FILTERS]; /* filter values, borrowed from obj */
+};
+
+struct fr_collection {
+    const struct fr_collection_def *def;
+    struct fr_item *items; /* in the collection's order */
+    size_t count;
+    size_t *by_id;         /* item indexes ordered by id, for lookups */
+    char *first_page;      /* the list with no parameters, rendered at build */
+    size_t first_page_len;
+};
+
+struct fr_snapshot;
+
+/* The definition of each collection, indexed by enum fr_collection_id. */
+const struct fr_collection_def *fr_collection_def_get(enum fr_collection_id id);
+
+/* Builds a snapshot from the store's data (fr_store_load's output; the
+ * reference is stolen). On failure error holds one sentence. The caller owns
+ * the snapshot's first reference and drops it with fr_snapshot_unref(). */
+enum fr_status fr_snapshot_build(json_t *data, struct fr_snapshot **out, char *error,
+                                 size_t error_size);
+
+/* Reference counting; both are safe from any thread. unref(NULL) is a no-op. */
+const struct fr_snapshot *fr_snapshot_ref(const struct fr_snapshot *snapshot);
+void fr_snapshot_unref(const struct fr_snapshot *snapshot);
+
+/* Borrowed from the snapshot. */
+const struct fr_collection *fr_snapshot_collection(const struct fr_snapshot *snapshot,
+                                                   enum fr_collection_id id);
+/* The number of records in the store's tables that the snapshot holds. */
+size_t fr_snapshot_record_count(const struct fr_snapshot *snapshot);
+/* When the snapshot was built, in seconds since the epoch. */
+int64_t fr_snapshot_built_at(const struct fr_snapshot *snapshot);
+
+/* The item with this id, or NULL. Borrowed. */
+const struct fr_item *fr_collection_find(const struct fr_collection *coll, const char *id);
+/* Its position in the collection's order, or (size_t)-1. */
+size_t fr_collection_index_of(const struct fr_collection *coll, const char *id);
+
+/* ---- queries over a collection --------------------------------------- */
+
+struct fr_query {
+    const char *values[FR_MAX_FILTERS]; /* by filter index; NULL: not given */
+    struct fr_date dates[FR_MAX_FILTERS]; /* parsed values of date filters */
+    size_t start;  /* first position to consider (after the cursor's item) */
+    size_t limit;  /* 1 .. FR_LIMIT_MAX */
+};
+
+struct fr_page {
+    size_t *indexes; /* positions of the page's items; caller frees with free() */
+    size_t count;
+    size_t total;    /* matching items in the whole collection */
+    bool has_more;   /* more matching items follow the page */
+};
+
+void fr_query_init(struct fr_query *query);
+
+/* Does item match every filter of query? */
+bool fr_query_matches(const struct fr_collection *coll, const struct fr_query *query,
+                      const struct fr_item *item);
+
+/* Runs the query. FR_ENOMEM is the only failure. */
+enum fr_status fr_collection_query(const struct fr_collection *coll,
+                                   const struct fr_query *query, struct fr_page *page);
+
+/* Renders a page as {"total", "limit", "next_cursor", "items": [...]} into out. */
+enum fr_status fr_render_page(const struct fr_collection *coll, const struct fr_page *page,
+                              size_t limit, struct fr_buf *out);
+
+/* The opaque cursor naming the position after item id, appended to out. */
+enum fr_status fr_cursor_encode(const char *id, struct fr_buf *out);
+/* The position after the cursor's item: FR_EINVAL if text is not a cursor
+ * this server issued for coll. */
+enum fr_status fr_cursor_decode(const struct fr_collection *coll, const char *text,
+                                size_t *start);
+
+/* ---- derived views ---------------------------------------------------- */
+
+/* Renders the leaderboard of the benchmark with this id as it stood at the
+ * end of the day as_of (NULL: everything known). FR_ENOTFOUND if there is no
+ * such benchmark. The caller owns *out (json_decref). */
+enum fr_status fr_leaderboard_build(const struct fr_snapshot *snapshot, const char *benchmark,
+                                    const struct fr_date *as_of, json_t **out);
+
+#endif

@@ -1,0 +1,50 @@
+/*
+ * The HTTP server: a libmicrohttpd daemon with an internal thread pool and
+ * epoll. It borrows a snapshot for each request from a snapshot source and
+ * dispatches through the route tables.
+ */
+#ifndef FRONTIER_SERVER_H
+#define FRONTIER_SERVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "frontier/http.h"
+#include "frontier/status.h"
+
+struct fr_snapshot;
+
+/* Where requests get their snapshot: acquire returns a referenced snapshot
+ * (or NULL when none is loaded), release drops that reference. Both must be
+ * safe to call from many threads. */
+struct fr_snapshot_source {
+    const struct fr_snapshot *(*acquire)(void *ctx);
+    void (*release)(void *ctx, const struct fr_snapshot *snapshot);
+    void *ctx;
+};
+
+struct fr_server_options {
+    const char *bind;   /* IPv4 or IPv6 literal */
+    unsigned port;      /* 0 picks a free port */
+    unsigned threads;   /* size of the thread pool, at least 1 */
+    const struct fr_route *const *routes; /* NULL-ended list of tables, borrowed */
+    struct fr_snapshot_source snapshots;
+};
+
+struct fr_server;
+
+/* Starts serving. On failure, error holds one sentence (e.g. the bind address
+ * and the OS's reason). The caller frees the server with fr_server_free(). */
+enum fr_status fr_server_start(const struct fr_server_options *options,
+                               struct fr_server **out, char *error, size_t error_size);
+
+/* The port actually bound (useful with port 0). */
+unsigned fr_server_port(const struct fr_server *server);
+
+/* Marks the server as draining: health checks answer 503 from now on. */
+void fr_server_begin_shutdown(struct fr_server *server);
+
+/* Stops the daemon (waiting for in-flight requests) and frees everything. */
+void fr_server_free(struct fr_server *server);
+
+#endif

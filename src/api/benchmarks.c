@@ -1,0 +1,12 @@
+/*
+ * /v1/benchmarks: the benchmarks results are reported on.
+ */
+#include "api.h"
+
+API_COLLECTION_HANDLERS(benchmarks, FR_COLL_BENCHMARKS)
+
+const struct fr_route benchmarks_routes[] = {
+    {FR_METHOD_GET, "/v1/benchmarks", benchmarks_list},
+    {FR_METHOD_GET, "/v1/benchmarks/{id}", benchmarks_get},
+    {0, NULL, NULL},
+};

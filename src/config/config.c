@@ -1,0 +1,711 @@
+/*
+ * The daemon's configuration (include/frontier/config.h): compiled defaults,
+ * then the INI file, then FRONTIERD_* environment variables, then flags, each
+ * value validated where it is read so that an error can say which source it
+ * came from. The result is a plain struct that the rest of the program only
+ * reads; nothing here keeps state between calls.
+ */
+#include "frontier/config.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <ini.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#define PORT_MAX 65535u
+#define THREADS_MAX 256u
+
+#define STRINGIFY_(x) #x
+#define STRINGIFY(x) STRINGIFY_(x)
+#define PATH_MAX_TEXT STRINGIFY(FR_CONFIG_PATH_MAX)
+
+/* Values quoted in messages are cut to this many bytes, so that one absurd
+ * value cannot push the key and the source out of a caller's buffer. */
+#define QUOTE_MAX 60
+
+/* ------------------------------------------------------------------------
+ * The keys and where each can be set
+ * ------------------------------------------------------------------------ */
+
+enum key { KEY_BIND, KEY_PORT, KEY_DB, KEY_SEED, KEY_THREADS, KEY_COUNT };
+
+struct key_info {
+    const char *name;    /* INI key, also the name used in messages */
+    const char *section; /* INI section holding it */
+    const char *flag;    /* long flag */
+    const char *env;     /* environment variable */
+    const char *allowed; /* noun phrase for messages: what a value may be */
+};
+
+static const struct key_info keys[KEY_COUNT] = {
+    [KEY_BIND] = {"bind", "server", "--bind", "FRONTIERD_BIND",
+                  "an IPv4 or IPv6 address such as 127.0.0.1 or ::1"},
+    [KEY_PORT] = {"port", "server", "--port", "FRONTIERD_PORT",
+                  "an integer from 0 to 65535"},
+    [KEY_DB] = {"db", "store", "--db", "FRONTIERD_DB",
+                "a non-empty path shorter than " PATH_MAX_TEXT " bytes"},
+    [KEY_SEED] = {"seed", "store", "--seed", "FRONTIERD_SEED",
+                  "a non-empty path shorter than " PATH_MAX_TEXT " bytes"},
+    [KEY_THREADS] = {"threads", "server", "--threads", "FRONTIERD_THREADS",
+                     "an integer from 0 to 256, where 0 means one per CPU"},
+};
+
+#define CONFIG_KEY "config"
+#define CONFIG_FLAG "--config"
+#define CONFIG_ENV "FRONTIERD_CONFIG"
+#define CONFIG_ALLOWED "a non-empty path shorter than " PATH_MAX_TEXT " bytes"
+
+/* Where a value came from: a line of the config file when file is set,
+ * otherwise the flag or environment variable called name. */
+struct origin {
+    const char *file;
+    int line;
+    const char *name;
+    bool is_env;
+};
+
+/* ------------------------------------------------------------------------
+ * Error messages
+ * ------------------------------------------------------------------------ */
+
+struct errbuf {
+    char *buf; /* borrowed from the caller; may be NULL when size is 0 */
+    size_t size;
+};
+
+/* Formats the one error message fr_config_load reports. A message that does
+ * not fit ends in "..." so the reader knows it was cut. */
+static void set_error(struct errbuf *err, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void set_error(struct errbuf *err, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+
+    if (err->buf == NULL || err->size == 0) {
+        return;
+    }
+    va_start(ap, fmt);
+    n = vsnprintf(err->buf, err->size, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        err->buf[0] = '\0';
+    } else if ((size_t)n >= err->size && err->size >= 4) {
+        memcpy(err->buf + err->size - 4, "...", 4);
+    }
+}
+
+/* Copies value into out (QUOTE_MAX + 4 bytes) for quoting in a message:
+ * control characters become '?', so a stray byte from the environment cannot
+ * garble a terminal, and a long value is cut (at a UTF-8 character boundary)
+ * and marked with "...". */
+static void quote_value(char *out, const char *value)
+{
+    size_t len = strlen(value);
+    size_t n = len > QUOTE_MAX ? QUOTE_MAX : len;
+    size_t i;
+
+    if (n < len) {
+        while (n > 0 && ((unsigned char)value[n] & 0xC0u) == 0x80u) {
+            n--;
+        }
+    }
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)value[i];
+        out[i] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
+    }
+    if (n < len) {
+        memcpy(out + n, "...", 3);
+        n += 3;
+    }
+    out[n] = '\0';
+}
+
+/* "<key>: '<value>' is not allowed: <why> (from <where>)". */
+static void value_error(struct errbuf *err, const char *key, const char *value,
+                        const char *allowed, const struct origin *from)
+{
+    char shown[QUOTE_MAX + 4];
+
+    quote_value(shown, value);
+    if (from->file != NULL) {
+        set_error(err, "%s: '%s' is not allowed: expected %s (from the config file %s line %d)",
+                  key, shown, allowed, from->file, from->line);
+    } else if (from->is_env && value[0] == '\0') {
+        set_error(err, "%s: '' is not allowed: the variable is set but empty; unset it or set it "
+                  "to %s (from %s)", key, allowed, from->name);
+    } else {
+        set_error(err, "%s: '%s' is not allowed: expected %s (from %s)", key, shown, allowed,
+                  from->name);
+    }
+}
+
+/* ------------------------------------------------------------------------
+ * Validation
+ * ------------------------------------------------------------------------ */
+
+/* Decimal digits only: no sign, no blanks, no trailing junk. Stops as soon
+ * as the value passes max, so no length of digits can overflow. */
+static bool parse_uint(const char *text, unsigned max, unsigned *out)
+{
+    unsigned long value = 0;
+    const char *p;
+
+    if (*text == '\0') {
+        return false;
+    }
+    for (p = text; *p != '\0'; p++) {
+        if (*p < '0' || *p > '9') {
+            return false;
+        }
+        value = value * 10 + (unsigned long)(*p - '0');
+        if (value > max) {
+            return false;
+        }
+    }
+    *out = (unsigned)value;
+    return true;
+}
+
+/* Accepts what inet_pton accepts, plus an IPv6 literal in brackets as it is
+ * written in URLs; stores it without the brackets, the form the server's
+ * address parsing takes. */
+static bool parse_bind(const char *text, char *out, size_t out_size)
+{
+    unsigned char addr[sizeof(struct in6_addr)];
+    char inner[INET6_ADDRSTRLEN];
+    size_t len = strlen(text);
+
+    if (len >= out_size) {
+        return false;
+    }
+    if (len >= 2 && text[0] == '[' && text[len - 1] == ']') {
+        if (len - 2 >= sizeof inner) {
+            return false;
+        }
+        memcpy(inner, text + 1, len - 2);
+        inner[len - 2] = '\0';
+        if (inet_pton(AF_INET6, inner, addr) != 1) {
+            return false;
+        }
+        memcpy(out, inner, len - 1);
+        return true;
+    }
+    if (inet_pton(AF_INET, text, addr) != 1 && inet_pton(AF_INET6, text, addr) != 1) {
+        return false;
+    }
+    memcpy(out, text, len + 1);
+    return true;
+}
+
+static bool copy_path(const char *text, char *out)
+{
+    size_t len = strlen(text);
+
+    if (len == 0 || len >= FR_CONFIG_PATH_MAX) {
+        return false;
+    }
+    memcpy(out, text, len + 1);
+    return true;
+}
+
+/* Validates value for key k and stores it in config; on failure leaves
+ * config as it was and sets the message naming the source. */
+static enum fr_status apply_value(struct fr_config *config, enum key k, const char *value,
+                                  const struct origin *from, struct errbuf *err)
+{
+    bool ok = false;
+
+    switch (k) {
+    case KEY_BIND:
+        ok = parse_bind(value, config->bind, sizeof config->bind);
+        break;
+    case KEY_PORT:
+        ok = parse_uint(value, PORT_MAX, &config->port);
+        break;
+    case KEY_DB:
+        ok = copy_path(value, config->db);
+        break;
+    case KEY_SEED:
+        ok = copy_path(value, config->seed);
+        break;
+    case KEY_THREADS:
+        ok = parse_uint(value, THREADS_MAX, &config->threads);
+        break;
+    case KEY_COUNT:
+        break;
+    }
+    if (!ok) {
+        value_error(err, keys[k].name, value, keys[k].allowed, from);
+        return FR_EINVAL;
+    }
+    return FR_OK;
+}
+
+/* ------------------------------------------------------------------------
+ * The config file
+ * ------------------------------------------------------------------------ */
+
+struct ini_ctx {
+    struct fr_config *config; /* borrowed */
+    struct errbuf *err;       /* borrowed */
+    FILE *file;               /* borrowed */
+    const char *path;         /* borrowed */
+    int line;                 /* physical line last handed to libinih */
+    bool continuation;        /* that line is one libinih will treat as continuing a value */
+    bool key_in_section;      /* a key was read since the last section header */
+    int set_line[KEY_COUNT];  /* where each key was set, 0 while it was not */
+    int error_line;           /* the line of the first error found here, 0 while none */
+    enum fr_status status;
+};
+
+static void ini_fail(struct ini_ctx *ctx, enum fr_status status)
+{
+    ctx->error_line = ctx->line > 0 ? ctx->line : 1;
+    ctx->status = status;
+}
+
+/* Reads the section header on a line (after leading blanks) and rejects an
+ * unknown one here, so the error names the header's own line even when the
+ * section holds no keys. A header without ']' is left to libinih, which
+ * reports it as a syntax error. */
+static bool check_section(struct ini_ctx *ctx, const char *p)
+{
+    const char *end = strchr(p + 1, ']');
+    size_t len;
+    char shown[QUOTE_MAX + 4];
+    char name[QUOTE_MAX + 2]; /* one byte more than is shown, so a cut name gets "..." */
+
+    if (end == NULL) {
+        return true;
+    }
+    len = (size_t)(end - (p + 1));
+    if ((len == 6 && memcmp(p + 1, "server", 6) == 0) ||
+        (len == 5 && memcmp(p + 1, "store", 5) == 0)) {
+        return true;
+    }
+    if (len > QUOTE_MAX + 1) {
+        len = QUOTE_MAX + 1;
+    }
+    memcpy(name, p + 1, len);
+    name[len] = '\0';
+    quote_value(shown, name);
+    set_error(ctx->err, "the config file %s line %d: unknown section [%s]; "
+              "the sections are [server] and [store]", ctx->path, ctx->line, shown);
+    ini_fail(ctx, FR_EINVAL);
+    return false;
+}
+
+/* The fgets-style reader libinih calls for each line. Reading lines here,
+ * rather than letting ini_parse do it, is what lets errors name the right
+ * line: libinih counts a line longer than its buffer as several lines, while
+ * this reader counts physical lines and rejects an over-long one outright.
+ * It also stops the parse at the first error, so the first one is reported. */
+static char *ini_read_line(char *str, int num, void *stream)
+{
+    struct ini_ctx *ctx = stream;
+    size_t len;
+    const char *p;
+    bool indented;
+
+    if (ctx->error_line != 0) {
+        return NULL;
+    }
+    errno = 0;
+    if (fgets(str, num, ctx->file) == NULL) {
+        if (ferror(ctx->file)) {
+            ctx->line++; /* the line that could not be read */
+            set_error(ctx->err, "the config file %s: cannot read: %s", ctx->path,
+                      strerror(errno != 0 ? errno : EIO));
+            ini_fail(ctx, FR_EIO);
+        }
+        return NULL;
+    }
+    ctx->line++;
+    len = strlen(str);
+    if (len == 0 || str[len - 1] != '\n') {
+        int c = getc(ctx->file);
+        if (c != EOF) {
+            set_error(ctx->err, "the config file %s line %d: the line is longer than %d bytes, "
+                      "the most libinih reads; give a longer value through the environment or "
+                      "a flag", ctx->path, ctx->line, num - 2);
+            ini_fail(ctx, FR_EINVAL);
+            return NULL;
+        }
+        if (ferror(ctx->file)) {
+            set_error(ctx->err, "the config file %s: cannot read: %s", ctx->path,
+                      strerror(errno != 0 ? errno : EIO));
+            ini_fail(ctx, FR_EIO);
+            return NULL;
+        }
+    }
+
+    /* Mirror libinih's reading of the line to know what it will make of it. */
+    p = str;
+    if (ctx->line == 1 && len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) {
+        p += 3;
+    }
+    indented = isspace((unsigned char)*p);
+    while (*p != '\0' && isspace((unsigned char)*p)) {
+        p++;
+    }
+    ctx->continuation = false;
+    if (*p == '\0' || *p == ';' || *p == '#') {
+        return str;
+    }
+    if (indented && ctx->key_in_section) {
+        ctx->continuation = true;
+    } else if (*p == '[') {
+        ctx->key_in_section = false;
+        if (!check_section(ctx, p)) {
+            return NULL;
+        }
+    }
+    return str;
+}
+
+static int ini_handle(void *user, const char *section, const char *name, const char *value)
+{
+    struct ini_ctx *ctx = user;
+    struct origin from = {ctx->path, ctx->line, NULL, false};
+    char shown[QUOTE_MAX + 4];
+    int k;
+
+    if (ctx->continuation) {
+        set_error(ctx->err, "the config file %s line %d: the line is indented, which reads as a "
+                  "continuation of the value of '%s'; start each key at the beginning of its "
+                  "line", ctx->path, ctx->line, name);
+        goto fail;
+    }
+    ctx->key_in_section = true;
+    for (k = 0; k < KEY_COUNT; k++) {
+        if (strcmp(name, keys[k].name) == 0) {
+            break;
+        }
+    }
+    quote_value(shown, name);
+    if (section[0] == '\0') {
+        if (k < KEY_COUNT) {
+            set_error(ctx->err, "the config file %s line %d: key '%s' is outside any section; "
+                      "put it under [%s]", ctx->path, ctx->line, shown, keys[k].section);
+        } else {
+            set_error(ctx->err, "the config file %s line %d: unknown key '%s' outside any section",
+                      ctx->path, ctx->line, shown);
+        }
+        goto fail;
+    }
+    if (k == KEY_COUNT || strcmp(section, keys[k].section) != 0) {
+        if (k < KEY_COUNT) {
+            set_error(ctx->err, "the config file %s line %d: key '%s' belongs in [%s], not [%s]",
+                      ctx->path, ctx->line, shown, keys[k].section, section);
+        } else {
+            set_error(ctx->err, "the config file %s line %d: unknown key '%s' in [%s]; the keys "
+                      "are %s", ctx->path, ctx->line, shown, section,
+                      strcmp(section, "server") == 0 ? "bind, port and threads" : "db and seed");
+        }
+        goto fail;
+    }
+    if (ctx->set_line[k] != 0) {
+        set_error(ctx->err, "the config file %s line %d: duplicate key '%s' in [%s] (first set "
+                  "on line %d)", ctx->path, ctx->line, shown, section, ctx->set_line[k]);
+        goto fail;
+    }
+    ctx->set_line[k] = ctx->line;
+    if (apply_value(ctx->config, (enum key)k, value, &from, ctx->err) != FR_OK) {
+        goto fail;
+    }
+    return 1;
+
+fail:
+    ini_fail(ctx, FR_EINVAL);
+    return 0;
+}
+
+/* Reads config->config_file into config. The first error stops the parse:
+ * later lines may only be consequences of it. */
+static enum fr_status load_file(struct fr_config *config, struct errbuf *err)
+{
+    struct ini_ctx ctx;
+    enum fr_status status = FR_OK;
+    int rc;
+
+    memset(&ctx, 0, sizeof ctx);
+    ctx.config = config;
+    ctx.err = err;
+    ctx.path = config->config_file;
+    ctx.status = FR_OK;
+    ctx.file = fopen(ctx.path, "re");
+    if (ctx.file == NULL) {
+        set_error(err, "the config file %s: cannot open: %s", ctx.path, strerror(errno));
+        status = FR_EIO;
+        goto out;
+    }
+    rc = ini_parse_stream(ini_read_line, &ctx, ini_handle, &ctx);
+    if (rc > 0 && (ctx.error_line == 0 || rc < ctx.error_line)) {
+        /* libinih found a line it cannot read before any error of ours. */
+        set_error(err, "the config file %s line %d: syntax error: expected [section], "
+                  "key = value or a comment", ctx.path, rc);
+        status = FR_EINVAL;
+    } else if (ctx.error_line != 0) {
+        status = ctx.status;
+    } else if (rc == -2) {
+        set_error(err, "the config file %s: out of memory while parsing", ctx.path);
+        status = FR_ENOMEM;
+    } else if (rc != 0) {
+        set_error(err, "the config file %s: libinih failed (%d)", ctx.path, rc);
+        status = FR_EIO;
+    }
+
+out:
+    if (ctx.file != NULL) {
+        fclose(ctx.file);
+    }
+    return status;
+}
+
+/* ------------------------------------------------------------------------
+ * Flags and environment
+ * ------------------------------------------------------------------------ */
+
+struct flag_values {
+    const char *value[KEY_COUNT]; /* borrowed from argv; NULL when not given */
+    const char *config;           /* borrowed from argv; NULL when not given */
+};
+
+/* A following argument that is itself a flag is not taken as a value, so
+ * "--db --port 80" reports the missing value instead of a database called
+ * "--port". A value that starts with "--" can still be given as --db=--x. */
+static bool looks_like_flag(const char *arg)
+{
+    return strncmp(arg, "--", 2) == 0 || strcmp(arg, "-h") == 0 || strcmp(arg, "-V") == 0;
+}
+
+/* Scans argv left to right. --help and --version end the scan, as in GNU
+ * tools, so that a mistake after them does not hide the help; a mistake
+ * before them is reported. A flag given twice keeps its last value. */
+static enum fr_status parse_args(int argc, char *const argv[], struct flag_values *flags,
+                                 enum fr_config_action *action, struct errbuf *err)
+{
+    char shown[QUOTE_MAX + 4];
+    int i;
+
+    for (i = 1; i < argc && argv[i] != NULL; i++) {
+        const char *arg = argv[i];
+        const char *eq;
+        const char *value;
+        const char **slot = NULL;
+        size_t name_len;
+        int k;
+
+        if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+            *action = FR_CONFIG_HELP;
+            return FR_OK;
+        }
+        if (strcmp(arg, "--version") == 0 || strcmp(arg, "-V") == 0) {
+            *action = FR_CONFIG_VERSION;
+            return FR_OK;
+        }
+        quote_value(shown, arg);
+        if (arg[0] != '-' || arg[1] == '\0') {
+            set_error(err, "unexpected argument '%s': only flags are accepted (see --help)",
+                      shown);
+            return FR_EINVAL;
+        }
+        eq = strchr(arg, '=');
+        name_len = eq != NULL ? (size_t)(eq - arg) : strlen(arg);
+        if (arg[1] == '-') {
+            for (k = 0; k < KEY_COUNT && slot == NULL; k++) {
+                if (strlen(keys[k].flag) == name_len && memcmp(arg, keys[k].flag, name_len) == 0) {
+                    slot = &flags->value[k];
+                }
+            }
+            if (name_len == strlen(CONFIG_FLAG) && memcmp(arg, CONFIG_FLAG, name_len) == 0) {
+                slot = &flags->config;
+            }
+        }
+        if (slot == NULL) {
+            if ((name_len == 6 && memcmp(arg, "--help", 6) == 0) ||
+                (name_len == 9 && memcmp(arg, "--version", 9) == 0)) {
+                set_error(err, "%.*s takes no value, got '%s'", (int)name_len, arg, shown);
+            } else {
+                set_error(err, "unknown flag '%s' (see --help)", shown);
+            }
+            return FR_EINVAL;
+        }
+        if (eq != NULL) {
+            value = eq + 1;
+        } else if (i + 1 < argc && argv[i + 1] != NULL && !looks_like_flag(argv[i + 1])) {
+            value = argv[++i];
+        } else {
+            set_error(err, "%s: missing value (give %s VALUE or %s=VALUE)", arg, arg, arg);
+            return FR_EINVAL;
+        }
+        *slot = value;
+    }
+    return FR_OK;
+}
+
+/* The value of the first "name=" entry, as getenv would pick it. */
+static const char *env_lookup(char *const envp[], const char *name)
+{
+    size_t len = strlen(name);
+    size_t i;
+
+    if (envp == NULL) {
+        return NULL;
+    }
+    for (i = 0; envp[i] != NULL; i++) {
+        if (strncmp(envp[i], name, len) == 0 && envp[i][len] == '=') {
+            return envp[i] + len + 1;
+        }
+    }
+    return NULL;
+}
+
+static void set_defaults(struct fr_config *config)
+{
+    memset(config, 0, sizeof *config);
+    memcpy(config->bind, "127.0.0.1", sizeof "127.0.0.1");
+    config->port = 8080;
+    memcpy(config->db, "data/frontier.db", sizeof "data/frontier.db");
+    memcpy(config->seed, "data/seed", sizeof "data/seed");
+    config->threads = 0;
+}
+
+/* One worker per online CPU, within the 1..256 that --threads allows. */
+static unsigned online_cpus(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+    if (n < 1) {
+        return 1;
+    }
+    if (n > (long)THREADS_MAX) {
+        return THREADS_MAX;
+    }
+    return (unsigned)n;
+}
+
+/* ------------------------------------------------------------------------
+ * Public functions
+ * ------------------------------------------------------------------------ */
+
+enum fr_status fr_config_load(struct fr_config *config, int argc, char *const argv[],
+                              char *const envp[], enum fr_config_action *action,
+                              char *error, size_t error_size)
+{
+    /* Built aside and copied out at the end, so a failed load leaves the
+     * caller's struct untouched. */
+    struct fr_config built;
+    struct flag_values flags;
+    struct errbuf err = {error, error_size};
+    struct origin from;
+    const char *env_config;
+    const char *file;
+    enum fr_status status;
+    int k;
+
+    if (error != NULL && error_size > 0) {
+        error[0] = '\0';
+    }
+    *action = FR_CONFIG_RUN;
+    memset(&flags, 0, sizeof flags);
+    set_defaults(&built);
+
+    status = parse_args(argc, argv, &flags, action, &err);
+    if (status != FR_OK) {
+        goto out;
+    }
+    if (*action != FR_CONFIG_RUN) {
+        built.threads = online_cpus();
+        *config = built;
+        goto out;
+    }
+
+    /* Which file: the flag wins, but a malformed FRONTIERD_CONFIG is still
+     * reported, as every other source is. */
+    env_config = env_lookup(envp, CONFIG_ENV);
+    if (env_config != NULL && !copy_path(env_config, built.config_file)) {
+        from = (struct origin){NULL, 0, CONFIG_ENV, true};
+        value_error(&err, CONFIG_KEY, env_config, CONFIG_ALLOWED, &from);
+        status = FR_EINVAL;
+        goto out;
+    }
+    if (flags.config != NULL && !copy_path(flags.config, built.config_file)) {
+        from = (struct origin){NULL, 0, CONFIG_FLAG, false};
+        value_error(&err, CONFIG_KEY, flags.config, CONFIG_ALLOWED, &from);
+        status = FR_EINVAL;
+        goto out;
+    }
+    file = flags.config != NULL ? flags.config : env_config;
+    if (file != NULL) {
+        status = load_file(&built, &err);
+        if (status != FR_OK) {
+            goto out;
+        }
+    }
+
+    for (k = 0; k < KEY_COUNT; k++) {
+        const char *value = env_lookup(envp, keys[k].env);
+        if (value == NULL) {
+            continue;
+        }
+        from = (struct origin){NULL, 0, keys[k].env, true};
+        status = apply_value(&built, (enum key)k, value, &from, &err);
+        if (status != FR_OK) {
+            goto out;
+        }
+    }
+    for (k = 0; k < KEY_COUNT; k++) {
+        if (flags.value[k] == NULL) {
+            continue;
+        }
+        from = (struct origin){NULL, 0, keys[k].flag, false};
+        status = apply_value(&built, (enum key)k, flags.value[k], &from, &err);
+        if (status != FR_OK) {
+            goto out;
+        }
+    }
+
+    if (built.threads == 0) {
+        built.threads = online_cpus();
+    }
+    *config = built;
+
+out:
+    return status;
+}
+
+const char *fr_config_usage(void)
+{
+    return "Usage: frontierd [FLAG]...\n"
+           "Serves facts about the frontier-AI race as an HTTP JSON API.\n"
+           "\n"
+           "Each setting is taken from, in rising precedence: its default, the config\n"
+           "file, its environment variable, its flag. Flags take their value as\n"
+           "\"--flag VALUE\" or \"--flag=VALUE\".\n"
+           "\n"
+           "  FLAG             ENVIRONMENT          DEFAULT\n"
+           "  --bind ADDR      FRONTIERD_BIND       127.0.0.1\n"
+           "                   address to listen on: an IPv4 or IPv6 literal ([::1] too)\n"
+           "  --port N         FRONTIERD_PORT       8080\n"
+           "                   TCP port, 0 to 65535; 0 picks a free port\n"
+           "  --db PATH        FRONTIERD_DB         data/frontier.db\n"
+           "                   SQLite database file; \":memory:\" keeps it in memory\n"
+           "  --seed DIR       FRONTIERD_SEED       data/seed\n"
+           "                   seed data imported into a new database\n"
+           "  --threads N      FRONTIERD_THREADS    0\n"
+           "                   worker threads, 0 to 256; 0 means one per online CPU\n"
+           "  --config PATH    FRONTIERD_CONFIG     (none)\n"
+           "                   INI file with [server] bind, port, threads and\n"
+           "                   [store] db, seed\n"
+           "  -h, --help\n"
+           "                   print this help and exit\n"
+           "  -V, --version\n"
+           "                   print the version and exit\n";
+}

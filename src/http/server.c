@@ -1,0 +1,395 @@
+/*
+ * The libmicrohttpd adapter, and the only file that includes microhttpd.h.
+ * It turns each libmicrohttpd request into a struct fr_request, runs the
+ * router and turns the struct fr_response into a libmicrohttpd response, so
+ * everything above it can be tested without sockets.
+ */
+#include "frontier/server.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <microhttpd.h>
+
+/* Idle keep-alive connections are closed after this many seconds. */
+#define CONNECTION_TIMEOUT_SECONDS 30u
+
+struct fr_server {
+    struct MHD_Daemon *daemon;
+    const struct fr_route *const *routes;
+    struct fr_snapshot_source snapshots;
+    unsigned port;
+    atomic_bool shutting_down;
+    /* While the daemon starts, the last message it logs is kept so that
+     * fr_server_start can say why starting failed. */
+    pthread_mutex_t log_lock;
+    bool capturing;
+    char start_message[256];
+};
+
+/* What one request keeps between the calls libmicrohttpd makes for it. */
+struct request_context {
+    const struct fr_snapshot *snapshot;
+};
+
+/* ---- messages ------------------------------------------------------- */
+
+/* Writes a formatted message into out, ending it with "..." if it is cut. */
+__attribute__((format(printf, 3, 0))) static void format_message(char *out, size_t size,
+                                                                  const char *fmt, va_list ap)
+{
+    int written;
+
+    if (out == NULL || size == 0)
+        return;
+    written = vsnprintf(out, size, fmt, ap);
+    if (written < 0)
+        out[0] = '\0';
+    else if ((size_t)written >= size && size >= 4)
+        memcpy(out + size - 4, "...", 4);
+}
+
+__attribute__((format(printf, 3, 4))) static void set_error(char *error, size_t size,
+                                                             const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    format_message(error, size, fmt, ap);
+    va_end(ap);
+}
+
+/*
+ * libmicrohttpd's own messages (bind failures, out of memory, ...). The line
+ * is formatted first and written with one call so lines from the pool's
+ * threads do not interleave.
+ */
+__attribute__((format(printf, 2, 0))) static void log_message(void *cls, const char *fmt,
+                                                               va_list ap)
+{
+    struct fr_server *server = cls;
+    char line[512];
+    size_t len;
+
+    format_message(line, sizeof line, fmt, ap);
+    len = strlen(line);
+    while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+        line[--len] = '\0';
+    fprintf(stderr, "frontierd: %s\n", line);
+
+    pthread_mutex_lock(&server->log_lock);
+    if (server->capturing && len > 0) {
+        if (len >= sizeof server->start_message)
+            len = sizeof server->start_message - 1;
+        memcpy(server->start_message, line, len);
+        server->start_message[len] = '\0';
+    }
+    pthread_mutex_unlock(&server->log_lock);
+}
+
+/* ---- requests ------------------------------------------------------- */
+
+/* Case-sensitive, as RFC 9110 says methods are: "get" is not GET. */
+static enum fr_method parse_method(const char *method)
+{
+    static const struct {
+        const char *name;
+        enum fr_method method;
+    } methods[] = {
+        {"GET", FR_METHOD_GET},     {"HEAD", FR_METHOD_HEAD},   {"POST", FR_METHOD_POST},
+        {"PUT", FR_METHOD_PUT},     {"PATCH", FR_METHOD_PATCH}, {"DELETE", FR_METHOD_DELETE},
+        {"OPTIONS", FR_METHOD_OPTIONS},
+    };
+
+    for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++) {
+        if (strcmp(method, methods[i].name) == 0)
+            return methods[i].method;
+    }
+    return FR_METHOD_OTHER;
+}
+
+/* Collects query arguments in the order sent; stops past the maximum. A
+ * name without '=' ("?verbose") arrives with a NULL value. */
+static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const char *key,
+                                     const char *value)
+{
+    struct fr_request *req = cls;
+
+    (void)kind;
+    if (req->query_count == FR_MAX_QUERY_PARAMS) {
+        req->query_overflow = true;
+        return MHD_NO;
+    }
+    req->query[req->query_count].name = key;
+    req->query[req->query_count].value = value;
+    req->query_count++;
+    return MHD_YES;
+}
+
+static struct MHD_Response *make_response(struct fr_response *resp)
+{
+    struct MHD_Response *response = NULL;
+
+    if (resp->body_owned != NULL) {
+        response = MHD_create_response_from_buffer(resp->body_len, resp->body_owned,
+                                                   MHD_RESPMEM_MUST_FREE);
+        if (response != NULL)
+            resp->body_owned = NULL; /* libmicrohttpd frees it now */
+    } else {
+        /* Borrowed bodies live in the snapshot (or are static); the request
+         * holds the snapshot until libmicrohttpd has sent them. */
+        response = MHD_create_response_from_buffer(resp->body_len, (void *)resp->body,
+                                                   MHD_RESPMEM_PERSISTENT);
+    }
+    if (response == NULL)
+        return NULL;
+
+    if (resp->content_type != NULL &&
+        MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE, resp->content_type) !=
+            MHD_YES)
+        goto fail;
+    for (size_t i = 0; i < resp->header_count; i++) {
+        if (MHD_add_response_header(response, resp->headers[i].name, resp->headers[i].value) !=
+            MHD_YES)
+            goto fail;
+    }
+    return response;
+
+fail:
+    MHD_destroy_response(response);
+    return NULL;
+}
+
+/*
+ * libmicrohttpd calls this at least twice per request. The first call only
+ * sets up the request's context: queueing a response there makes the library
+ * answer "Connection: close" (see ARCHITECTURE.md), which costs a new TCP
+ * connection per request. Upload data is read and dropped, since every route
+ * is a read. The response is built and queued on the call after the body.
+ */
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection,
+                                  const char *url, const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_data_size,
+                                  void **con_cls)
+{
+    struct fr_server *server = cls;
+    struct request_context *context = *con_cls;
+    struct fr_request req;
+    struct fr_response resp;
+    struct MHD_Response *response = NULL;
+    enum MHD_Result result = MHD_NO;
+
+    (void)version;
+    (void)upload_data;
+    if (context == NULL) {
+        context = calloc(1, sizeof *context);
+        if (context == NULL)
+            return MHD_NO;
+        if (server->snapshots.acquire != NULL)
+            context->snapshot = server->snapshots.acquire(server->snapshots.ctx);
+        *con_cls = context;
+        return MHD_YES;
+    }
+    if (*upload_data_size != 0) {
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+
+    memset(&req, 0, sizeof req);
+    req.method = parse_method(method);
+    req.method_name = method;
+    req.path = url;
+    req.snapshot = context->snapshot;
+    req.shutting_down = atomic_load_explicit(&server->shutting_down, memory_order_relaxed);
+    MHD_get_connection_values(connection, MHD_GET_ARGUMENT_KIND, collect_query, &req);
+
+    fr_response_init(&resp);
+    fr_router_dispatch(server->routes, &req, &resp);
+
+    response = make_response(&resp);
+    if (response == NULL) {
+        fprintf(stderr, "frontierd: could not create the response for %s %s\n", method, url);
+        goto out;
+    }
+    result = MHD_queue_response(connection, (unsigned)resp.status, response);
+    if (result != MHD_YES)
+        fprintf(stderr, "frontierd: could not queue the %d response for %s %s\n", resp.status,
+                method, url);
+    MHD_destroy_response(response); /* the queued response holds its own reference */
+
+out:
+    fr_response_cleanup(&resp);
+    return result;
+}
+
+/* The request is over (sent, or the connection died): the snapshot its
+ * borrowed body pointed into may go now. */
+static void on_completed(void *cls, struct MHD_Connection *connection, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    struct fr_server *server = cls;
+    struct request_context *context = *con_cls;
+
+    (void)connection;
+    (void)toe;
+    if (context == NULL)
+        return;
+    if (context->snapshot != NULL && server->snapshots.release != NULL)
+        server->snapshots.release(server->snapshots.ctx, context->snapshot);
+    free(context);
+    *con_cls = NULL;
+}
+
+/* ---- the daemon ----------------------------------------------------- */
+
+union address {
+    struct sockaddr sa;
+    struct sockaddr_in v4;
+    struct sockaddr_in6 v6;
+};
+
+/* Parses an IPv4 or IPv6 literal; sets *ipv6 for the latter. */
+static bool parse_address(const char *bind, unsigned port, union address *address, bool *ipv6)
+{
+    memset(address, 0, sizeof *address);
+    if (inet_pton(AF_INET, bind, &address->v4.sin_addr) == 1) {
+        address->v4.sin_family = AF_INET;
+        address->v4.sin_port = htons((uint16_t)port);
+        *ipv6 = false;
+        return true;
+    }
+    if (inet_pton(AF_INET6, bind, &address->v6.sin6_addr) == 1) {
+        address->v6.sin6_family = AF_INET6;
+        address->v6.sin6_port = htons((uint16_t)port);
+        *ipv6 = true;
+        return true;
+    }
+    return false;
+}
+
+enum fr_status fr_server_start(const struct fr_server_options *options,
+                               struct fr_server **out, char *error, size_t error_size)
+{
+    struct fr_server *server = NULL;
+    union address address;
+    bool ipv6 = false;
+    bool lock_ready = false;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_TURBO | MHD_USE_ERROR_LOG;
+    const union MHD_DaemonInfo *info;
+    int saved_errno;
+    enum fr_status status = FR_OK;
+
+    *out = NULL;
+    if (options->bind == NULL || !parse_address(options->bind, options->port, &address, &ipv6)) {
+        set_error(error, error_size, "the bind address '%s' is not an IPv4 or IPv6 literal",
+                  options->bind != NULL ? options->bind : "");
+        status = FR_EINVAL;
+        goto out;
+    }
+    if (options->port > 65535) {
+        set_error(error, error_size, "the port %u is not between 0 and 65535", options->port);
+        status = FR_EINVAL;
+        goto out;
+    }
+    if (options->threads == 0) {
+        set_error(error, error_size, "the server needs at least one thread");
+        status = FR_EINVAL;
+        goto out;
+    }
+
+    server = calloc(1, sizeof *server);
+    if (server == NULL) {
+        set_error(error, error_size, "out of memory starting the server");
+        status = FR_ENOMEM;
+        goto out;
+    }
+    if (pthread_mutex_init(&server->log_lock, NULL) != 0) {
+        set_error(error, error_size, "could not create the server's log lock");
+        status = FR_ENOMEM;
+        goto out;
+    }
+    lock_ready = true;
+    server->routes = options->routes;
+    server->snapshots = options->snapshots;
+    atomic_init(&server->shutting_down, false);
+
+    /* epoll scales best with many idle keep-alive connections; a build of
+     * libmicrohttpd without it still works with poll(). */
+    if (MHD_is_feature_supported(MHD_FEATURE_EPOLL) == MHD_YES)
+        flags |= MHD_USE_EPOLL;
+    else
+        flags |= MHD_USE_POLL;
+    if (ipv6)
+        flags |= MHD_USE_IPv6;
+
+    server->capturing = true;
+    errno = 0;
+    /* The logger comes first so that start-up messages reach it too. */
+    server->daemon = MHD_start_daemon(
+        flags, (uint16_t)options->port, NULL, NULL, on_request, server,
+        MHD_OPTION_EXTERNAL_LOGGER, log_message, server,
+        MHD_OPTION_SOCK_ADDR, &address.sa,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)options->threads,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)CONNECTION_TIMEOUT_SECONDS,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, server,
+        MHD_OPTION_END);
+    saved_errno = errno;
+
+    pthread_mutex_lock(&server->log_lock);
+    server->capturing = false;
+    pthread_mutex_unlock(&server->log_lock);
+
+    if (server->daemon == NULL) {
+        const char *reason = server->start_message[0] != '\0' ? server->start_message
+                             : saved_errno != 0           ? strerror(saved_errno)
+                                                          : "unknown reason";
+        set_error(error, error_size, "could not listen on %s port %u: %s", options->bind,
+                  options->port, reason);
+        status = FR_EIO;
+        goto out;
+    }
+
+    info = MHD_get_daemon_info(server->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    server->port = info != NULL && info->port != 0 ? info->port : options->port;
+
+    *out = server;
+    server = NULL;
+
+out:
+    if (server != NULL) {
+        if (lock_ready)
+            pthread_mutex_destroy(&server->log_lock);
+        free(server);
+    }
+    return status;
+}
+
+unsigned fr_server_port(const struct fr_server *server)
+{
+    return server->port;
+}
+
+void fr_server_begin_shutdown(struct fr_server *server)
+{
+    atomic_store_explicit(&server->shutting_down, true, memory_order_relaxed);
+}
+
+/* MHD_stop_daemon joins the pool's threads, so requests in flight finish and
+ * their completion callbacks release their snapshots before this returns. */
+void fr_server_free(struct fr_server *server)
+{
+    if (server == NULL)
+        return;
+    if (server->daemon != NULL)
+        MHD_stop_daemon(server->daemon);
+    pthread_mutex_destroy(&server->log_lock);
+    free(server);
+}

@@ -1,0 +1,127 @@
+/*
+ * frontierd: reads the configuration, opens the store (creating and seeding
+ * it when new), builds the in-memory snapshot, serves it over HTTP and
+ * drains on SIGTERM or SIGINT.
+ *
+ * Exit status: 0 after a clean shutdown or --help/--version, 2 for a bad
+ * configuration, 1 when the database, the seed or the socket fails.
+ */
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "frontier/api.h"
+#include "frontier/config.h"
+#include "frontier/model.h"
+#include "frontier/server.h"
+#include "frontier/store.h"
+#include "frontier_version.h"
+
+extern char **environ;
+
+/* The snapshot requests borrow. The lock only guards taking a reference, so
+ * a future swap can never free a snapshot between the load and the ref. */
+static pthread_mutex_t current_lock = PTHREAD_MUTEX_INITIALIZER;
+static const struct fr_snapshot *current;
+
+static const struct fr_snapshot *acquire_current(void *ctx)
+{
+    (void)ctx;
+    pthread_mutex_lock(&current_lock);
+    const struct fr_snapshot *s = fr_snapshot_ref(current);
+    pthread_mutex_unlock(&current_lock);
+    return s;
+}
+
+static void release_current(void *ctx, const struct fr_snapshot *snapshot)
+{
+    (void)ctx;
+    fr_snapshot_unref(snapshot);
+}
+
+static int load_snapshot(const struct fr_config *config, struct fr_store **store_out)
+{
+    char error[1024] = "";
+    json_t *data = NULL;
+    struct fr_snapshot *snapshot = NULL;
+
+    if (fr_store_open(config->db, config->seed, store_out, error, sizeof(error)) != FR_OK ||
+        fr_store_load(*store_out, &data, error, sizeof(error)) != FR_OK ||
+        fr_snapshot_build(data, &snapshot, error, sizeof(error)) != FR_OK) {
+        fprintf(stderr, "frontierd: %s\n", error);
+        return 1;
+    }
+    current = snapshot;
+    return 0;
+}
+
+int main(int argc, char *argv[])
+{
+    struct fr_config config;
+    enum fr_config_action action = FR_CONFIG_RUN;
+    struct fr_store *store = NULL;
+    struct fr_server *server = NULL;
+    char error[1024] = "";
+    int status = 1;
+    sigset_t signals;
+
+    if (fr_config_load(&config, argc, argv, environ, &action, error, sizeof(error)) != FR_OK) {
+        fprintf(stderr, "frontierd: %s\nRun 'frontierd --help' for the options.\n", error);
+        return 2;
+    }
+    if (action == FR_CONFIG_HELP) {
+        fputs(fr_config_usage(), stdout);
+        return 0;
+    }
+    if (action == FR_CONFIG_VERSION) {
+        printf("frontierd %s\n", FRONTIER_VERSION);
+        return 0;
+    }
+
+    /* Block the shutdown signals before any thread starts, so the server's
+     * threads inherit the mask and only sigwait below receives them. */
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &signals, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    if (load_snapshot(&config, &store) != 0)
+        goto out;
+
+    struct fr_server_options options = {
+        .bind = config.bind,
+        .port = config.port,
+        .threads = config.threads,
+        .routes = fr_api_routes,
+        .snapshots = {acquire_current, release_current, NULL},
+    };
+    if (fr_server_start(&options, &server, error, sizeof(error)) != FR_OK) {
+        fprintf(stderr, "frontierd: %s\n", error);
+        goto out;
+    }
+    const char *open_bracket = strchr(config.bind, ':') ? "[" : "";
+    const char *close_bracket = strchr(config.bind, ':') ? "]" : "";
+    fprintf(stderr,
+            "frontierd %s: listening on http://%s%s%s:%u/ (%u threads, %zu records, db %s)\n",
+            FRONTIER_VERSION, open_bracket, config.bind, close_bracket,
+            fr_server_port(server), config.threads, fr_snapshot_record_count(current),
+            config.db);
+
+    int sig = 0;
+    sigwait(&signals, &sig);
+    fprintf(stderr, "frontierd: %s received, shutting down\n",
+            sig == SIGINT ? "SIGINT" : "SIGTERM");
+    fr_server_begin_shutdown(server);
+    status = 0;
+out:
+    fr_server_free(server);
+    pthread_mutex_lock(&current_lock);
+    fr_snapshot_unref(current);
+    current = NULL;
+    pthread_mutex_unlock(&current_lock);
+    fr_store_close(store);
+    return status;
+}

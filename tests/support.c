@@ -1,0 +1,230 @@
+/*
+ * Test helpers: see support.h.
+ */
+#include "support.h"
+
+#include <check.h>
+#include <curl/curl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+const char *test_seed_dir(void)
+{
+    const char *dir = getenv("FRONTIER_SEED_DIR");
+    return dir && *dir ? dir : "data/seed";
+}
+
+struct fr_snapshot *test_snapshot_load(void)
+{
+    struct fr_store *store = NULL;
+    struct fr_snapshot *snapshot = NULL;
+    json_t *data = NULL;
+    char error[1024] = "";
+
+    if (fr_store_open(":memory:", test_seed_dir(), &store, error, sizeof(error)) != FR_OK ||
+        fr_store_load(store, &data, error, sizeof(error)) != FR_OK ||
+        fr_snapshot_build(data, &snapshot, error, sizeof(error)) != FR_OK)
+        ck_abort_msg("loading the seed failed: %s", error);
+    fr_store_close(store);
+    return snapshot;
+}
+
+/* ---- a real daemon ----------------------------------------------------- */
+
+void test_server_start(struct test_server *server, const char *const *extra_args)
+{
+    const char *bin = getenv("FRONTIERD_BIN");
+    const char *argv[32];
+    size_t n = 0;
+    int pipefd[2];
+
+    ck_assert_msg(bin && *bin, "FRONTIERD_BIN is not set");
+    argv[n++] = bin;
+    argv[n++] = "--bind";
+    argv[n++] = "127.0.0.1";
+    argv[n++] = "--port";
+    argv[n++] = "0";
+    argv[n++] = "--db";
+    argv[n++] = ":memory:";
+    argv[n++] = "--seed";
+    argv[n++] = test_seed_dir();
+    argv[n++] = "--threads";
+    argv[n++] = "2";
+    for (size_t i = 0; extra_args && extra_args[i] && n < 31; i++)
+        argv[n++] = extra_args[i];
+    argv[n] = NULL;
+
+    ck_assert_int_eq(pipe(pipefd), 0);
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        dup2(pipefd[1], STDERR_FILENO);
+        close(pipefd[0]);
+        close(pipefd[1]);
+        execv(bin, (char *const *)argv);
+        _exit(127);
+    }
+    close(pipefd[1]);
+    server->pid = pid;
+    server->stderr_fd = pipefd[0];
+    server->port = 0;
+
+    /* Read the daemon's log until it names the port it bound. */
+    char log[4096];
+    size_t used = 0;
+    struct timespec start, now;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    while (server->port == 0) {
+        struct pollfd pfd = {.fd = server->stderr_fd, .events = POLLIN};
+        int ready = poll(&pfd, 1, 200);
+        if (ready > 0) {
+            ssize_t got = read(server->stderr_fd, log + used, sizeof(log) - 1 - used);
+            ck_assert_msg(got > 0, "frontierd exited before listening: %.*s", (int)used, log);
+            used += (size_t)got;
+            log[used] = '\0';
+            const char *at = strstr(log, "listening on http://127.0.0.1:");
+            if (at)
+                server->port = (unsigned)strtoul(at + strlen("listening on http://127.0.0.1:"),
+                                                 NULL, 10);
+        }
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        ck_assert_msg(now.tv_sec - start.tv_sec < 20, "frontierd did not start: %s", log);
+    }
+    ck_assert_uint_gt(server->port, 0);
+}
+
+int test_server_stop(struct test_server *server)
+{
+    int wstatus = 0;
+    kill(server->pid, SIGTERM);
+    for (int i = 0; i < 200; i++) {
+        pid_t done = waitpid(server->pid, &wstatus, WNOHANG);
+        if (done == server->pid) {
+            close(server->stderr_fd);
+            return WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1;
+        }
+        usleep(50 * 1000);
+    }
+    kill(server->pid, SIGKILL);
+    waitpid(server->pid, &wstatus, 0);
+    close(server->stderr_fd);
+    return -1;
+}
+
+/* ---- a libcurl client -------------------------------------------------- */
+
+struct sink {
+    char *data;
+    size_t len;
+};
+
+static size_t sink_write(char *ptr, size_t size, size_t nmemb, void *userdata)
+{
+    struct sink *s = userdata;
+    size_t n = size * nmemb;
+    char *grown = realloc(s->data, s->len + n + 1);
+    if (!grown)
+        return 0;
+    s->data = grown;
+    memcpy(s->data + s->len, ptr, n);
+    s->len += n;
+    s->data[s->len] = '\0';
+    return n;
+}
+
+void http_request(unsigned port, const char *method, const char *target,
+                  const char *const *extra_headers, struct http_reply *reply)
+{
+    char url[2048];
+    struct sink body = {0}, headers = {0};
+    struct curl_slist *list = NULL;
+    CURL *curl = curl_easy_init();
+
+    ck_assert_ptr_nonnull(curl);
+    snprintf(url, sizeof(url), "http://127.0.0.1:%u%s", port, target);
+    curl_easy_setopt(curl, CURLOPT_URL, url);
+    curl_easy_setopt(curl, CURLOPT_PATH_AS_IS, 1L);
+    if (strcmp(method, "HEAD") == 0)
+        curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
+    else if (strcmp(method, "GET") != 0)
+        curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
+    for (size_t i = 0; extra_headers && extra_headers[i]; i++)
+        list = curl_slist_append(list, extra_headers[i]);
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, sink_write);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body);
+    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, sink_write);
+    curl_easy_setopt(curl, CURLOPT_HEADERDATA, &headers);
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT, 20L);
+    CURLcode rc = curl_easy_perform(curl);
+    ck_assert_msg(rc == CURLE_OK, "%s %s: %s", method, target, curl_easy_strerror(rc));
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &reply->status);
+    curl_slist_free_all(list);
+    curl_easy_cleanup(curl);
+    reply->body = body.data ? body.data : calloc(1, 1);
+    reply->body_len = body.len;
+    reply->headers = headers.data ? headers.data : calloc(1, 1);
+}
+
+void http_get(unsigned port, const char *target, struct http_reply *reply)
+{
+    http_request(port, "GET", target, NULL, reply);
+}
+
+void http_reply_free(struct http_reply *reply)
+{
+    free(reply->body);
+    free(reply->headers);
+    memset(reply, 0, sizeof(*reply));
+}
+
+bool http_reply_header(const struct http_reply *reply, const char *name, char *out,
+                       size_t size)
+{
+    size_t name_len = strlen(name);
+    for (const char *line = reply->headers; line && *line;) {
+        const char *end = strstr(line, "\r\n");
+        size_t len = end ? (size_t)(end - line) : strlen(line);
+        if (len > name_len && line[name_len] == ':' && strncasecmp(line, name, name_len) == 0) {
+            const char *v = line + name_len + 1;
+            while (*v == ' ')
+                v++;
+            size_t vlen = (size_t)(line + len - v);
+            if (vlen >= size)
+                vlen = size - 1;
+            memcpy(out, v, vlen);
+            out[vlen] = '\0';
+            return true;
+        }
+        line = end ? end + 2 : NULL;
+    }
+    return false;
+}
+
+json_t *http_reply_json(const struct http_reply *reply)
+{
+    json_error_t error;
+    json_t *json = json_loadb(reply->body, reply->body_len, 0, &error);
+    ck_assert_msg(json != NULL, "not JSON (%s): %.200s", error.text, reply->body);
+    return json;
+}
+
+json_t *http_get_json(unsigned port, const char *target, long expected_status)
+{
+    struct http_reply reply;
+    http_get(port, target, &reply);
+    ck_assert_msg(reply.status == expected_status, "GET %s: status %ld, expected %ld: %.300s",
+                  target, reply.status, expected_status, reply.body);
+    json_t *json = http_reply_json(&reply);
+    http_reply_free(&reply);
+    return json;
+}

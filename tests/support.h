@@ -1,0 +1,62 @@
+/*
+ * Helpers shared by the test executables: the seed's location, an
+ * in-process snapshot, and a real frontierd started on port 0 with a libcurl
+ * client for it.
+ */
+#ifndef FRONTIER_TESTS_SUPPORT_H
+#define FRONTIER_TESTS_SUPPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include <jansson.h>
+
+#include "frontier/model.h"
+#include "frontier/store.h"
+
+/* The seed directory the build points the tests at (static). */
+const char *test_seed_dir(void);
+
+/* Opens a :memory: store with the seed and builds its snapshot; aborts the
+ * test on failure. The caller drops the snapshot with fr_snapshot_unref. */
+struct fr_snapshot *test_snapshot_load(void);
+
+struct test_server {
+    pid_t pid;
+    unsigned port;
+    int stderr_fd; /* the daemon's stderr, read up to its "listening" line */
+};
+
+/* Starts frontierd on 127.0.0.1 port 0 with a :memory: database and the
+ * seed, plus extra_args (NULL-ended, may be NULL); waits until it listens. */
+void test_server_start(struct test_server *server, const char *const *extra_args);
+/* Sends SIGTERM and returns the exit status (or -1 if it did not exit). */
+int test_server_stop(struct test_server *server);
+
+struct http_reply {
+    long status;
+    char *body;     /* NUL-terminated; owned */
+    size_t body_len;
+    char *headers;  /* the raw response header block; owned */
+};
+
+/* Sends method to http://127.0.0.1:port<target>; extra_headers is NULL or
+ * NULL-ended "Name: value" strings. Aborts the test on transport errors. */
+void http_request(unsigned port, const char *method, const char *target,
+                  const char *const *extra_headers, struct http_reply *reply);
+void http_get(unsigned port, const char *target, struct http_reply *reply);
+void http_reply_free(struct http_reply *reply);
+
+/* The value of a response header (case-insensitive name), copied into out;
+ * false when absent. */
+bool http_reply_header(const struct http_reply *reply, const char *name, char *out,
+                       size_t size);
+
+/* The body parsed as JSON; aborts the test if it is not JSON. New reference. */
+json_t *http_reply_json(const struct http_reply *reply);
+
+/* GETs target, checks the status and returns the parsed body. */
+json_t *http_get_json(unsigned port, const char *target, long expected_status);
+
+#endif
