@@ -102,22 +102,36 @@ void test_server_start(struct test_server *server, const char *const *extra_args
     ck_assert_uint_gt(server->port, 0);
 }
 
+/* Copies what the daemon wrote after its start-up line to our stderr, so a
+ * sanitizer report or an error message shows in the test's log. */
+static void drain_log(int fd)
+{
+    char buf[4096];
+    ssize_t got;
+    int flags = fcntl(fd, F_GETFL);
+    fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+    while ((got = read(fd, buf, sizeof(buf))) > 0)
+        fwrite(buf, 1, (size_t)got, stderr);
+}
+
 int test_server_stop(struct test_server *server)
 {
-    int wstatus = 0;
+    int wstatus = 0, result = -1;
     kill(server->pid, SIGTERM);
-    for (int i = 0; i < 200; i++) {
-        pid_t done = waitpid(server->pid, &wstatus, WNOHANG);
-        if (done == server->pid) {
-            close(server->stderr_fd);
-            return WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1;
+    for (int i = 0; i < 400; i++) {
+        if (waitpid(server->pid, &wstatus, WNOHANG) == server->pid) {
+            result = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1;
+            break;
         }
         usleep(50 * 1000);
     }
-    kill(server->pid, SIGKILL);
-    waitpid(server->pid, &wstatus, 0);
+    if (result == -1 && waitpid(server->pid, &wstatus, WNOHANG) == 0) {
+        kill(server->pid, SIGKILL);
+        waitpid(server->pid, &wstatus, 0);
+    }
+    drain_log(server->stderr_fd);
     close(server->stderr_fd);
-    return -1;
+    return result;
 }
 
 /* ---- a libcurl client -------------------------------------------------- */

@@ -68,13 +68,17 @@ struct fr_response {
     size_t header_count;
 };
 
+/* A new response is a 500 internal-error problem (a static body), so a
+ * handler that never sets one answers 500. cleanup frees an owned body and
+ * leaves the response as init does. Setting a body keeps the headers added. */
 void fr_response_init(struct fr_response *resp);
 void fr_response_cleanup(struct fr_response *resp);
 
 /* A 200 (or other status) with a body that outlives the request: no copy. */
 void fr_response_borrow(struct fr_response *resp, int status, const char *content_type,
                         const char *body, size_t len);
-/* Takes ownership of body (allocated with malloc; freed even on failure). */
+/* Takes ownership of body (allocated with malloc; freed even on failure). A
+ * NULL body (a failed allocation passed straight through) answers 500. */
 void fr_response_take(struct fr_response *resp, int status, const char *content_type,
                       char *body, size_t len);
 /* Renders json (borrowed, not changed) as the body. 500 problem on failure. */

@@ -16,7 +16,9 @@ struct fr_snapshot;
 
 /* Where requests get their snapshot: acquire returns a referenced snapshot
  * (or NULL when none is loaded), release drops that reference. Both must be
- * safe to call from many threads. */
+ * safe to call from many threads. The server acquires once per request and
+ * releases once the response has been sent (never for NULL), since borrowed
+ * bodies point into the snapshot. */
 struct fr_snapshot_source {
     const struct fr_snapshot *(*acquire)(void *ctx);
     void (*release)(void *ctx, const struct fr_snapshot *snapshot);

@@ -188,14 +188,14 @@ void api_list(const struct fr_request *req, struct fr_response *resp,
     free(page.indexes);
     if (status != FR_OK) {
         fr_buf_cleanup(&body);
-        fr_response_problem(resp, req, 500, "internal", "Internal Server Error",
+        fr_response_problem(resp, req, 500, "internal-error", "Internal Server Error",
                             "the list could not be rendered", NULL);
         return;
     }
     size_t len = 0;
     char *text = fr_buf_steal(&body, &len);
     if (!text) {
-        fr_response_problem(resp, req, 500, "internal", "Internal Server Error",
+        fr_response_problem(resp, req, 500, "internal-error", "Internal Server Error",
                             "out of memory", NULL);
         return;
     }

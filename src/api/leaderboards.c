@@ -37,7 +37,7 @@ static void leaderboard_get(const struct fr_request *req, struct fr_response *re
         return;
     }
     if (status != FR_OK) {
-        fr_response_problem(resp, req, 500, "internal", "Internal Server Error",
+        fr_response_problem(resp, req, 500, "internal-error", "Internal Server Error",
                             "the leaderboard could not be built", NULL);
         return;
     }

@@ -12,6 +12,7 @@
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,6 +97,30 @@ __attribute__((format(printf, 2, 0))) static void log_message(void *cls, const c
 }
 
 /* ---- requests ------------------------------------------------------- */
+
+/* Copies client-chosen text for a log line: cut to fit, control characters
+ * shown as '?', so a request cannot write lines of its own into the log. */
+static void printable(const char *text, char *out, size_t size)
+{
+    size_t i = 0;
+
+    for (; text[i] != '\0' && i + 1 < size; i++) {
+        unsigned char c = (unsigned char)text[i];
+        out[i] = c < 0x20 || c == 0x7f ? '?' : (char)c;
+    }
+    out[i] = '\0';
+}
+
+static void log_failure(const char *what, int status, const char *method, const char *url)
+{
+    char method_text[32];
+    char url_text[256];
+
+    printable(method, method_text, sizeof method_text);
+    printable(url, url_text, sizeof url_text);
+    fprintf(stderr, "frontierd: could not %s the %d response for %s %s\n", what, status,
+            method_text, url_text);
+}
 
 /* Case-sensitive, as RFC 9110 says methods are: "get" is not GET. */
 static enum fr_method parse_method(const char *method)
@@ -216,13 +241,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection,
 
     response = make_response(&resp);
     if (response == NULL) {
-        fprintf(stderr, "frontierd: could not create the response for %s %s\n", method, url);
+        log_failure("create", resp.status, method, url);
         goto out;
     }
     result = MHD_queue_response(connection, (unsigned)resp.status, response);
     if (result != MHD_YES)
-        fprintf(stderr, "frontierd: could not queue the %d response for %s %s\n", resp.status,
-                method, url);
+        log_failure("queue", resp.status, method, url);
     MHD_destroy_response(response); /* the queued response holds its own reference */
 
 out:
@@ -285,6 +309,7 @@ enum fr_status fr_server_start(const struct fr_server_options *options,
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_TURBO | MHD_USE_ERROR_LOG;
     const union MHD_DaemonInfo *info;
     int saved_errno;
+    struct MHD_OptionItem pool[] = {{MHD_OPTION_END, 0, NULL}, {MHD_OPTION_END, 0, NULL}};
     enum fr_status status = FR_OK;
 
     *out = NULL;
@@ -330,6 +355,13 @@ enum fr_status fr_server_start(const struct fr_server_options *options,
     if (ipv6)
         flags |= MHD_USE_IPv6;
 
+    /* One thread is the internal polling thread alone; libmicrohttpd warns
+     * about a pool size of 0 or 1, so the option is only given for a pool. */
+    if (options->threads > 1) {
+        pool[0].option = MHD_OPTION_THREAD_POOL_SIZE;
+        pool[0].value = (intptr_t)options->threads;
+    }
+
     server->capturing = true;
     errno = 0;
     /* The logger comes first so that start-up messages reach it too. */
@@ -337,7 +369,7 @@ enum fr_status fr_server_start(const struct fr_server_options *options,
         flags, (uint16_t)options->port, NULL, NULL, on_request, server,
         MHD_OPTION_EXTERNAL_LOGGER, log_message, server,
         MHD_OPTION_SOCK_ADDR, &address.sa,
-        MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)options->threads,
+        MHD_OPTION_ARRAY, pool,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)CONNECTION_TIMEOUT_SECONDS,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, server,
         MHD_OPTION_END);

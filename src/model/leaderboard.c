@@ -24,6 +24,13 @@ static const char *str(const json_t *obj, const char *key)
     return s ? s : "";
 }
 
+/* A member to share in a new object; null when the record lacks it. */
+static json_t *member(const json_t *obj, const char *key)
+{
+    json_t *v = json_object_get(obj, key);
+    return v ? v : json_null();
+}
+
 /* Groups first (third-party rankings before first-party ones, then by
  * evaluator and tools), then best score first, then model id. */
 static int entry_compare(const void *pa, const void *pb, void *ctx)
@@ -78,11 +85,11 @@ static json_t *entry_json(const struct fr_snapshot *snapshot, const struct entry
     return json_pack("{s:I, s:b, s:o, s:f, s:O, s:s, s:O, s:o, s:O}", "rank", rank, "tied",
                      tied, "model",
                      ref_summary(snapshot, FR_COLL_MODELS, e->model, model_keys), "score",
-                     e->score, "reported_as", json_object_get(r, "reported_as"), "result",
-                     str(r, "id"), "known_since", json_object_get(r, "known_since"),
+                     e->score, "reported_as", member(r, "reported_as"), "result",
+                     str(r, "id"), "known_since", member(r, "known_since"),
                      "source",
                      ref_summary(snapshot, FR_COLL_SOURCES, str(r, "source"), source_keys),
-                     "citations", json_object_get(r, "citations"));
+                     "citations", member(r, "citations"));
 }
 
 static json_t *ranking_json(const struct fr_snapshot *snapshot, const struct entry *entries,
@@ -93,8 +100,8 @@ static json_t *ranking_json(const struct fr_snapshot *snapshot, const struct ent
     json_t *ranking = json_pack(
         "{s:s, s:o, s:O, s:O, s:o}", "comparable_set", entries[0].group, "evaluator",
         ref_summary(snapshot, FR_COLL_ORGANIZATIONS, str(first, "evaluator"), org_keys),
-        "evaluator_relationship", json_object_get(first, "evaluator_relationship"), "tools",
-        json_object_get(first, "tools"), "entries", list ? list : json_null());
+        "evaluator_relationship", member(first, "evaluator_relationship"), "tools",
+        member(first, "tools"), "entries", list ? list : json_null());
     if (!ranking || !list)
         return NULL;
     for (size_t i = 0; i < n; i++) {
