@@ -85,7 +85,7 @@ static bool parse_filter(const struct fr_request *req, struct fr_response *resp,
         if (fr_collection_find(fr_snapshot_collection(req->snapshot, filter->ref), value))
             break;
         snprintf(reason, sizeof(reason), "no %s has this id", ref->item_name);
-        snprintf(allowed, sizeof(allowed), "the id of a %s (see /v1/%s)", ref->item_name,
+        snprintf(allowed, sizeof(allowed), "an existing %s id (see /v1/%s)", ref->item_name,
                  ref->data_key);
         fr_response_bad_param(resp, req, filter->param, value, reason, allowed);
         return false;
