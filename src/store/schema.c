@@ -1,19 +1,14 @@
 /*
- * One generic path between JSON records and SQLite rows, driven by the table
- * list below and by the columns the database reports. It validates what it
- * imports (unknown fields, wrong types, bad dates and money, missing
- * provenance) and names the JSON Pointer of every problem, so a bad seed file
- * or, later, a bad write is refused with a message a person can act on.
+ * The tables and their layouts: which tables nest in which, and how a
+ * table's columns, as the database reports them, group into JSON fields by
+ * the naming conventions of migrations.c. import.c and load.c use both.
  */
 #include "schema.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "frontier/date.h"
-#include "frontier/money.h"
 
 const struct schema_table schema_tables[] = {
     {"organizations", SCHEMA_ENTITY, NULL, NULL, NULL, NULL},
@@ -51,28 +46,7 @@ const struct schema_table *schema_table_find(const char *name)
 
 /* ---- layout: a table's columns grouped into JSON fields ---------------- */
 
-#define MAX_COLUMNS 40
-#define NAME_MAX_LEN 64
-
-enum field_kind { FIELD_PLAIN, FIELD_BOOL, FIELD_DATE, FIELD_MONEY };
-
-struct field {
-    char name[NAME_MAX_LEN];
-    enum field_kind kind;
-    int type;       /* FIELD_PLAIN: SQLITE_INTEGER, SQLITE_FLOAT or SQLITE_TEXT */
-    int columns[3]; /* value/precision/qualifier, minor/currency/approximate */
-    int column_count;
-};
-
-struct layout {
-    char columns[MAX_COLUMNS][NAME_MAX_LEN];
-    int types[MAX_COLUMNS];
-    int column_count;
-    struct field fields[MAX_COLUMNS];
-    int field_count;
-};
-
-static int layout_column(const struct layout *layout, const char *name)
+int schema_layout_column(const struct schema_layout *layout, const char *name)
 {
     for (int i = 0; i < layout->column_count; i++) {
         if (strcmp(layout->columns[i], name) == 0)
@@ -82,14 +56,14 @@ static int layout_column(const struct layout *layout, const char *name)
 }
 
 /* The column <prefix><suffix>, or -1. */
-static int layout_sibling(const struct layout *layout, const char *prefix,
+static int layout_sibling(const struct schema_layout *layout, const char *prefix,
                           size_t prefix_len, const char *suffix)
 {
-    char name[NAME_MAX_LEN * 2];
+    char name[SCHEMA_NAME_MAX * 2];
     int n = snprintf(name, sizeof(name), "%.*s%s", (int)prefix_len, prefix, suffix);
     if (n < 0 || (size_t)n >= sizeof(name))
         return -1;
-    return layout_column(layout, name);
+    return schema_layout_column(layout, name);
 }
 
 static bool ends_with(const char *s, const char *suffix, size_t *stem_len)
@@ -110,12 +84,12 @@ static int sqlite_type_of(const char *declared)
     return SQLITE_TEXT;
 }
 
-static enum fr_status field_add(struct layout *layout, const char *name, size_t name_len,
-                                enum field_kind kind, int type)
+static enum fr_status field_add(struct schema_layout *layout, const char *name, size_t name_len,
+                                enum schema_field_kind kind, int type)
 {
-    if (layout->field_count >= MAX_COLUMNS || name_len >= NAME_MAX_LEN)
+    if (layout->field_count >= SCHEMA_MAX_COLUMNS || name_len >= SCHEMA_NAME_MAX)
         return FR_ESCHEMA;
-    struct field *f = &layout->fields[layout->field_count++];
+    struct schema_field *f = &layout->fields[layout->field_count++];
     memcpy(f->name, name, name_len);
     f->name[name_len] = '\0';
     f->kind = kind;
@@ -125,17 +99,17 @@ static enum fr_status field_add(struct layout *layout, const char *name, size_t 
 }
 
 /* Groups the columns by the naming conventions of migrations.c. */
-static enum fr_status layout_group(struct layout *layout)
+static enum fr_status layout_group(struct schema_layout *layout)
 {
     for (int i = 0; i < layout->column_count; i++) {
         const char *col = layout->columns[i];
         size_t stem;
         enum fr_status st = FR_OK;
-        struct field *f;
+        struct schema_field *f;
 
         if (ends_with(col, "_value", &stem) &&
             layout_sibling(layout, col, stem, "_precision") >= 0) {
-            st = field_add(layout, col, stem, FIELD_DATE, SQLITE_TEXT);
+            st = field_add(layout, col, stem, SCHEMA_FIELD_DATE, SQLITE_TEXT);
             if (st != FR_OK)
                 return st;
             f = &layout->fields[layout->field_count - 1];
@@ -149,7 +123,7 @@ static enum fr_status layout_group(struct layout *layout)
             continue; /* part of a date */
         } else if (ends_with(col, "_minor", &stem) &&
                    layout_sibling(layout, col, stem, "_currency") >= 0) {
-            st = field_add(layout, col, stem, FIELD_MONEY, SQLITE_INTEGER);
+            st = field_add(layout, col, stem, SCHEMA_FIELD_MONEY, SQLITE_INTEGER);
             if (st != FR_OK)
                 return st;
             f = &layout->fields[layout->field_count - 1];
@@ -163,7 +137,7 @@ static enum fr_status layout_group(struct layout *layout)
             continue; /* part of money */
         } else {
             bool is_bool = strncmp(col, "is_", 3) == 0;
-            st = field_add(layout, col, strlen(col), is_bool ? FIELD_BOOL : FIELD_PLAIN,
+            st = field_add(layout, col, strlen(col), is_bool ? SCHEMA_FIELD_BOOL : SCHEMA_FIELD_PLAIN,
                            is_bool ? SQLITE_INTEGER : layout->types[i]);
             if (st != FR_OK)
                 return st;
@@ -177,7 +151,7 @@ static enum fr_status layout_group(struct layout *layout)
 
 /* Reads a table's columns from the database. The table name comes from the
  * compiled-in list above, never from input. */
-static enum fr_status layout_load(sqlite3 *db, const char *table, struct layout *layout,
+enum fr_status schema_layout_load(sqlite3 *db, const char *table, struct schema_layout *layout,
                                   char *error, size_t error_size)
 {
     sqlite3_stmt *stmt = NULL;
@@ -196,7 +170,7 @@ static enum fr_status layout_load(sqlite3 *db, const char *table, struct layout 
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
         const char *name = (const char *)sqlite3_column_text(stmt, 0);
         const char *type = (const char *)sqlite3_column_text(stmt, 1);
-        if (layout->column_count >= MAX_COLUMNS || !name || strlen(name) >= NAME_MAX_LEN) {
+        if (layout->column_count >= SCHEMA_MAX_COLUMNS || !name || strlen(name) >= SCHEMA_NAME_MAX) {
             snprintf(error, error_size, "table %s has too many or too long columns", table);
             status = FR_ESCHEMA;
             goto out;
@@ -220,7 +194,7 @@ out:
     return status;
 }
 
-static const struct field *layout_field(const struct layout *layout, const char *name)
+const struct schema_field *schema_layout_field(const struct schema_layout *layout, const char *name)
 {
     for (int i = 0; i < layout->field_count; i++) {
         if (strcmp(layout->fields[i].name, name) == 0)
@@ -229,726 +203,3 @@ static const struct field *layout_field(const struct layout *layout, const char 
     return NULL;
 }
 
-/* ---- import ------------------------------------------------------------ */
-
-#define POINTER_MAX 512
-
-/* JSON Pointers for messages: base + "/" + a member or an index. A pointer
- * too deep to print is cut; the message stays readable. */
-static void pointer_member(char out[POINTER_MAX], const char *base, const char *member)
-{
-    if (snprintf(out, POINTER_MAX, "%s/%s", base, member) >= POINTER_MAX)
-        out[POINTER_MAX - 1] = '\0';
-}
-
-static void pointer_index(char out[POINTER_MAX], const char *base, size_t index)
-{
-    if (snprintf(out, POINTER_MAX, "%s/%zu", base, index) >= POINTER_MAX)
-        out[POINTER_MAX - 1] = '\0';
-}
-
-struct import {
-    sqlite3 *db;
-    const char *path; /* the input's name, for messages */
-    char *error;
-    size_t error_size;
-};
-
-__attribute__((format(printf, 3, 4)))
-static enum fr_status import_fail(struct import *im, const char *pointer, const char *fmt, ...)
-{
-    char detail[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(detail, sizeof(detail), fmt, ap);
-    va_end(ap);
-    snprintf(im->error, im->error_size, "%s: %s: %s", im->path,
-             pointer[0] ? pointer : "/", detail);
-    return FR_EINVAL;
-}
-
-/* A column value ready to bind: NULL, integer, real or borrowed text. */
-struct value {
-    int type; /* SQLITE_NULL, SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_TEXT */
-    long long integer;
-    double real;
-    const char *text;
-};
-
-struct row {
-    bool present[MAX_COLUMNS];
-    struct value values[MAX_COLUMNS];
-};
-
-static void row_set_text(struct row *row, int column, const char *text)
-{
-    row->present[column] = true;
-    row->values[column].type = text ? SQLITE_TEXT : SQLITE_NULL;
-    row->values[column].text = text;
-}
-
-static void row_set_integer(struct row *row, int column, long long v)
-{
-    row->present[column] = true;
-    row->values[column].type = SQLITE_INTEGER;
-    row->values[column].integer = v;
-}
-
-static void row_set_null(struct row *row, int column)
-{
-    row->present[column] = true;
-    row->values[column].type = SQLITE_NULL;
-}
-
-static enum fr_status import_date(struct import *im, const struct field *f,
-                                  const json_t *value, const char *pointer, struct row *row)
-{
-    const char *key;
-    json_t *member;
-    json_object_foreach((json_t *)value, key, member) {
-        if (strcmp(key, "value") != 0 && strcmp(key, "precision") != 0 &&
-            strcmp(key, "qualifier") != 0)
-            return import_fail(im, pointer,
-                               "unknown date member '%s' (expected value, precision, qualifier)",
-                               key);
-    }
-    const json_t *v = json_object_get(value, "value");
-    const json_t *p = json_object_get(value, "precision");
-    const json_t *q = json_object_get(value, "qualifier");
-    if (!json_is_string(v) || !json_is_string(p))
-        return import_fail(im, pointer, "%s",
-                           "a date needs string members 'value' and 'precision'");
-    if (q && !json_is_null(q) && !json_is_string(q))
-        return import_fail(im, pointer, "%s", "a date's 'qualifier' must be a string or null");
-
-    struct fr_date date;
-    const char *why = NULL;
-    const char *qualifier = json_is_string(q) ? json_string_value(q) : NULL;
-    if (fr_date_parse(json_string_value(v), json_string_value(p), qualifier, &date, &why) != FR_OK)
-        return import_fail(im, pointer, "invalid date: %s", why ? why : "not a date");
-    if (f->column_count < 3 && qualifier)
-        return import_fail(im, pointer, "%s", "this date takes no qualifier");
-
-    row_set_text(row, f->columns[0], json_string_value(v));
-    row_set_text(row, f->columns[1], json_string_value(p));
-    if (f->column_count == 3)
-        row_set_text(row, f->columns[2], qualifier);
-    return FR_OK;
-}
-
-static enum fr_status import_money(struct import *im, const struct field *f,
-                                   const json_t *value, const char *pointer, struct row *row)
-{
-    const char *key;
-    json_t *member;
-    json_object_foreach((json_t *)value, key, member) {
-        if (strcmp(key, "amount_minor") != 0 && strcmp(key, "currency") != 0 &&
-            strcmp(key, "approximate") != 0)
-            return import_fail(im, pointer,
-                               "unknown money member '%s' (expected amount_minor, currency, "
-                               "approximate)", key);
-    }
-    const json_t *minor = json_object_get(value, "amount_minor");
-    const json_t *currency = json_object_get(value, "currency");
-    const json_t *approx = json_object_get(value, "approximate");
-    if (!json_is_integer(minor))
-        return import_fail(im, pointer, "%s",
-                           "money needs an integer 'amount_minor' (minor units, never a float)");
-    if (!json_is_string(currency))
-        return import_fail(im, pointer, "%s", "money needs a string 'currency' (ISO 4217)");
-    if (approx && !json_is_boolean(approx))
-        return import_fail(im, pointer, "%s", "money's 'approximate' must be true or false");
-
-    struct fr_money money = {.minor = json_integer_value(minor), .approximate = json_is_true(approx)};
-    const char *code = json_string_value(currency);
-    if (strlen(code) != 3)
-        return import_fail(im, pointer, "currency '%s' is not an ISO 4217 code", code);
-    memcpy(money.currency, code, 4);
-    const char *why = NULL;
-    if (fr_money_validate(&money, &why) != FR_OK)
-        return import_fail(im, pointer, "invalid money: %s", why ? why : "rejected");
-
-    row_set_integer(row, f->columns[0], money.minor);
-    row_set_text(row, f->columns[1], code);
-    if (f->column_count == 3)
-        row_set_integer(row, f->columns[2], money.approximate);
-    else if (money.approximate)
-        return import_fail(im, pointer, "%s", "this amount cannot be approximate");
-    return FR_OK;
-}
-
-static enum fr_status import_plain(struct import *im, const struct field *f,
-                                   const json_t *value, const char *pointer, struct row *row)
-{
-    int column = f->columns[0];
-    if (json_is_null(value)) {
-        row_set_null(row, column);
-        return FR_OK;
-    }
-    switch (f->kind) {
-    case FIELD_BOOL:
-        if (!json_is_boolean(value))
-            return import_fail(im, pointer, "%s", "expected true or false");
-        row_set_integer(row, column, json_is_true(value));
-        return FR_OK;
-    case FIELD_PLAIN:
-        break;
-    case FIELD_DATE:
-    case FIELD_MONEY:
-        return FR_EINVAL;
-    }
-    switch (f->type) {
-    case SQLITE_INTEGER:
-        if (!json_is_integer(value))
-            return import_fail(im, pointer, "%s", "expected an integer");
-        row_set_integer(row, column, json_integer_value(value));
-        return FR_OK;
-    case SQLITE_FLOAT:
-        if (!json_is_number(value))
-            return import_fail(im, pointer, "%s", "expected a number");
-        row->present[column] = true;
-        row->values[column].type = SQLITE_FLOAT;
-        row->values[column].real = json_number_value(value);
-        return FR_OK;
-    default:
-        if (!json_is_string(value))
-            return import_fail(im, pointer, "%s", "expected a string");
-        row_set_text(row, column, json_string_value(value));
-        return FR_OK;
-    }
-}
-
-/* Runs one INSERT of the columns present in row. */
-static enum fr_status row_insert(struct import *im, const char *table,
-                                 const struct layout *layout, const struct row *row,
-                                 const char *pointer)
-{
-    char sql[4096];
-    size_t used = 0;
-    sqlite3_stmt *stmt = NULL;
-    enum fr_status status = FR_OK;
-    int n = 0;
-
-    used += (size_t)snprintf(sql, sizeof(sql), "INSERT INTO %s (", table);
-    for (int i = 0; i < layout->column_count; i++) {
-        if (!row->present[i])
-            continue;
-        used += (size_t)snprintf(sql + used, sizeof(sql) - used, "%s%s", n ? "," : "",
-                                 layout->columns[i]);
-        n++;
-        if (used >= sizeof(sql))
-            return import_fail(im, pointer, "%s", "too many columns");
-    }
-    used += (size_t)snprintf(sql + used, sizeof(sql) - used, ") VALUES (");
-    for (int i = 0; i < n; i++)
-        used += (size_t)snprintf(sql + used, sizeof(sql) - used, "%s?", i ? "," : "");
-    used += (size_t)snprintf(sql + used, sizeof(sql) - used, ")");
-    if (used >= sizeof(sql))
-        return import_fail(im, pointer, "%s", "too many columns");
-
-    if (sqlite3_prepare_v2(im->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
-        status = import_fail(im, pointer, "%s", sqlite3_errmsg(im->db));
-        goto out;
-    }
-    int index = 1;
-    for (int i = 0; i < layout->column_count; i++) {
-        if (!row->present[i])
-            continue;
-        const struct value *v = &row->values[i];
-        int rc = SQLITE_OK;
-        switch (v->type) {
-        case SQLITE_INTEGER:
-            rc = sqlite3_bind_int64(stmt, index, v->integer);
-            break;
-        case SQLITE_FLOAT:
-            rc = sqlite3_bind_double(stmt, index, v->real);
-            break;
-        case SQLITE_TEXT:
-            rc = sqlite3_bind_text(stmt, index, v->text, -1, SQLITE_STATIC);
-            break;
-        default:
-            rc = sqlite3_bind_null(stmt, index);
-            break;
-        }
-        if (rc != SQLITE_OK) {
-            status = import_fail(im, pointer, "%s", sqlite3_errmsg(im->db));
-            goto out;
-        }
-        index++;
-    }
-    if (sqlite3_step(stmt) != SQLITE_DONE) {
-        if (sqlite3_extended_errcode(im->db) == SQLITE_CONSTRAINT_PRIMARYKEY)
-            status = import_fail(im, pointer, "%s", "a record with this id already exists");
-        else
-            status = import_fail(im, pointer, "%s", sqlite3_errmsg(im->db));
-    }
-out:
-    sqlite3_finalize(stmt);
-    return status;
-}
-
-static enum fr_status import_citations(struct import *im, const char *table, const char *id,
-                                       const json_t *citations, const char *pointer)
-{
-    static const char sql[] =
-        "INSERT INTO citations (record_table, record_id, position, source, quoted_in, "
-        "quote, quote_en) VALUES (?, ?, ?, ?, ?, ?, ?)";
-    sqlite3_stmt *stmt = NULL;
-    enum fr_status status = FR_OK;
-    char at[POINTER_MAX];
-
-    if (!json_is_array(citations) || json_array_size(citations) == 0)
-        return import_fail(im, pointer, "%s",
-                           "'citations' must be a non-empty array: every fact needs a "
-                           "source and a quote");
-    if (sqlite3_prepare_v2(im->db, sql, -1, &stmt, NULL) != SQLITE_OK)
-        return import_fail(im, pointer, "%s", sqlite3_errmsg(im->db));
-
-    size_t i;
-    json_t *c;
-    json_array_foreach(citations, i, c) {
-        pointer_index(at, pointer, i);
-        const char *key;
-        json_t *member;
-        if (!json_is_object(c)) {
-            status = import_fail(im, at, "%s", "a citation must be an object");
-            goto out;
-        }
-        json_object_foreach(c, key, member) {
-            if (strcmp(key, "source") && strcmp(key, "quoted_in") && strcmp(key, "quote") &&
-                strcmp(key, "quote_en")) {
-                status = import_fail(im, at,
-                                     "unknown citation member '%s' (expected source, "
-                                     "quoted_in, quote, quote_en)", key);
-                goto out;
-            }
-        }
-        const json_t *source = json_object_get(c, "source");
-        const json_t *quoted_in = json_object_get(c, "quoted_in");
-        const json_t *quote = json_object_get(c, "quote");
-        const json_t *quote_en = json_object_get(c, "quote_en");
-        if (!json_is_string(source) || !json_is_string(quote) ||
-            json_string_length(quote) == 0) {
-            status = import_fail(im, at, "%s",
-                                 "a citation needs a 'source' id and a non-empty 'quote'");
-            goto out;
-        }
-        if ((quoted_in && !json_is_string(quoted_in)) ||
-            (quote_en && !json_is_null(quote_en) && !json_is_string(quote_en))) {
-            status = import_fail(im, at, "%s", "'quoted_in' and 'quote_en' must be strings");
-            goto out;
-        }
-        sqlite3_reset(stmt);
-        sqlite3_bind_text(stmt, 1, table, -1, SQLITE_STATIC);
-        sqlite3_bind_text(stmt, 2, id, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(stmt, 3, (sqlite3_int64)i);
-        sqlite3_bind_text(stmt, 4, json_string_value(source), -1, SQLITE_STATIC);
-        /* A quote taken from the source itself needs no separate document. */
-        sqlite3_bind_text(stmt, 5, json_string_value(quoted_in ? quoted_in : source), -1,
-                          SQLITE_STATIC);
-        sqlite3_bind_text(stmt, 6, json_string_value(quote), -1, SQLITE_STATIC);
-        if (json_is_string(quote_en))
-            sqlite3_bind_text(stmt, 7, json_string_value(quote_en), -1, SQLITE_STATIC);
-        else
-            sqlite3_bind_null(stmt, 7);
-        if (sqlite3_step(stmt) != SQLITE_DONE) {
-            status = import_fail(im, at, "%s", sqlite3_errmsg(im->db));
-            goto out;
-        }
-    }
-out:
-    sqlite3_finalize(stmt);
-    return status;
-}
-
-static enum fr_status import_record(struct import *im, const struct schema_table *table,
-                                    const json_t *record, const char *parent_id,
-                                    const char *pointer);
-
-static enum fr_status import_link(struct import *im, const struct schema_table *link,
-                                  const json_t *values, const char *parent_id,
-                                  const char *pointer)
-{
-    char sql[256];
-    sqlite3_stmt *stmt = NULL;
-    enum fr_status status = FR_OK;
-    char at[POINTER_MAX];
-
-    if (!json_is_array(values))
-        return import_fail(im, pointer, "%s", "expected an array of ids");
-    snprintf(sql, sizeof(sql), "INSERT INTO %s (%s, position, %s) VALUES (?, ?, ?)",
-             link->name, link->parent_column, link->value_column);
-    if (sqlite3_prepare_v2(im->db, sql, -1, &stmt, NULL) != SQLITE_OK)
-        return import_fail(im, pointer, "%s", sqlite3_errmsg(im->db));
-    size_t i;
-    json_t *v;
-    json_array_foreach(values, i, v) {
-        pointer_index(at, pointer, i);
-        if (!json_is_string(v)) {
-            status = import_fail(im, at, "%s", "expected an id string");
-            goto out;
-        }
-        sqlite3_reset(stmt);
-        sqlite3_bind_text(stmt, 1, parent_id, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(stmt, 2, (sqlite3_int64)i);
-        sqlite3_bind_text(stmt, 3, json_string_value(v), -1, SQLITE_STATIC);
-        if (sqlite3_step(stmt) != SQLITE_DONE) {
-            status = import_fail(im, at, "%s", sqlite3_errmsg(im->db));
-            goto out;
-        }
-    }
-out:
-    sqlite3_finalize(stmt);
-    return status;
-}
-
-/* The child or link table of parent whose JSON key is key, or NULL. */
-static const struct schema_table *nested_table(const struct schema_table *parent,
-                                               const char *key)
-{
-    for (const struct schema_table *t = schema_tables; t->name; t++) {
-        if (t->kind != SCHEMA_ENTITY && strcmp(t->parent, parent->name) == 0 &&
-            strcmp(t->json_key, key) == 0)
-            return t;
-    }
-    return NULL;
-}
-
-static enum fr_status import_record(struct import *im, const struct schema_table *table,
-                                    const json_t *record, const char *parent_id,
-                                    const char *pointer)
-{
-    struct layout layout;
-    struct row row;
-    char at[POINTER_MAX];
-    enum fr_status status;
-
-    if (!json_is_object(record))
-        return import_fail(im, pointer, "%s", "expected an object");
-    status = layout_load(im->db, table->name, &layout, im->error, im->error_size);
-    if (status != FR_OK)
-        return status;
-    memset(&row, 0, sizeof(row));
-
-    const json_t *id = json_object_get(record, "id");
-    if (!json_is_string(id))
-        return import_fail(im, pointer, "%s", "every record needs a string 'id'");
-
-    const char *key;
-    json_t *value;
-    json_object_foreach((json_t *)record, key, value) {
-        pointer_member(at, pointer, key);
-        if (strcmp(key, "citations") == 0 || nested_table(table, key))
-            continue;
-        if (table->kind == SCHEMA_CHILD && strcmp(key, table->parent_column) == 0)
-            return import_fail(im, at, "'%s' is implied by the enclosing record", key);
-        const struct field *f = layout_field(&layout, key);
-        if (!f)
-            return import_fail(im, at, "unknown field '%s'", key);
-        if ((f->kind == FIELD_DATE || f->kind == FIELD_MONEY) && json_is_null(value))
-            continue;
-        switch (f->kind) {
-        case FIELD_DATE:
-            status = json_is_object(value) ? import_date(im, f, value, at, &row)
-                                           : import_fail(im, at, "%s",
-                                                         "expected a date object {value, "
-                                                         "precision, qualifier}");
-            break;
-        case FIELD_MONEY:
-            status = json_is_object(value) ? import_money(im, f, value, at, &row)
-                                           : import_fail(im, at, "%s",
-                                                         "expected a money object "
-                                                         "{amount_minor, currency}");
-            break;
-        default:
-            status = import_plain(im, f, value, at, &row);
-            break;
-        }
-        if (status != FR_OK)
-            return status;
-    }
-    if (table->kind == SCHEMA_CHILD) {
-        int column = layout_column(&layout, table->parent_column);
-        if (column < 0)
-            return import_fail(im, pointer, "%s", "the schema lacks the parent column");
-        row_set_text(&row, column, parent_id);
-    }
-
-    status = row_insert(im, table->name, &layout, &row, pointer);
-    if (status != FR_OK)
-        return status;
-
-    pointer_member(at, pointer, "citations");
-    status = import_citations(im, table->name, json_string_value(id),
-                              json_object_get(record, "citations"), at);
-    if (status != FR_OK)
-        return status;
-
-    json_object_foreach((json_t *)record, key, value) {
-        const struct schema_table *nested = nested_table(table, key);
-        if (!nested)
-            continue;
-        pointer_member(at, pointer, key);
-        if (nested->kind == SCHEMA_LINK) {
-            status = import_link(im, nested, value, json_string_value(id), at);
-        } else if (!json_is_array(value)) {
-            status = import_fail(im, at, "%s", "expected an array of records");
-        } else {
-            size_t i;
-            json_t *child;
-            char child_at[POINTER_MAX];
-            json_array_foreach(value, i, child) {
-                pointer_index(child_at, at, i);
-                status = import_record(im, nested, child, json_string_value(id), child_at);
-                if (status != FR_OK)
-                    break;
-            }
-        }
-        if (status != FR_OK)
-            return status;
-    }
-    return FR_OK;
-}
-
-enum fr_status schema_import(sqlite3 *db, const struct schema_table *table,
-                             const json_t *records, const char *path,
-                             char *error, size_t error_size)
-{
-    struct import im = {.db = db, .path = path, .error = error, .error_size = error_size};
-    char at[POINTER_MAX];
-
-    if (table->kind != SCHEMA_ENTITY)
-        return import_fail(&im, "", "%s is not a top-level table", table->name);
-    if (!json_is_array(records))
-        return import_fail(&im, "", "%s", "expected a JSON array of records");
-    size_t i;
-    json_t *record;
-    json_array_foreach(records, i, record) {
-        pointer_index(at, "", i);
-        enum fr_status status = import_record(&im, table, record, NULL, at);
-        if (status != FR_OK)
-            return status;
-    }
-    return FR_OK;
-}
-
-/* ---- load -------------------------------------------------------------- */
-
-static json_t *column_json(sqlite3_stmt *stmt, int column)
-{
-    switch (sqlite3_column_type(stmt, column)) {
-    case SQLITE_INTEGER:
-        return json_integer(sqlite3_column_int64(stmt, column));
-    case SQLITE_FLOAT:
-        return json_real(sqlite3_column_double(stmt, column));
-    case SQLITE_TEXT:
-        return json_stringn((const char *)sqlite3_column_text(stmt, column),
-                            (size_t)sqlite3_column_bytes(stmt, column));
-    default:
-        return json_null();
-    }
-}
-
-/* One row as a JSON object shaped like the seed record (without nesting). */
-static json_t *row_json(sqlite3_stmt *stmt, const struct layout *layout)
-{
-    json_t *obj = json_object();
-    if (!obj)
-        return NULL;
-    for (int i = 0; i < layout->field_count; i++) {
-        const struct field *f = &layout->fields[i];
-        json_t *v = NULL;
-        int c0 = f->columns[0];
-        if (f->kind == FIELD_DATE || f->kind == FIELD_MONEY) {
-            if (sqlite3_column_type(stmt, c0) == SQLITE_NULL) {
-                v = json_null();
-            } else if (f->kind == FIELD_DATE) {
-                v = json_pack("{s:o, s:o, s:o}", "value", column_json(stmt, c0),
-                              "precision", column_json(stmt, f->columns[1]), "qualifier",
-                              f->column_count == 3 ? column_json(stmt, f->columns[2])
-                                                   : json_null());
-            } else {
-                v = json_pack("{s:I, s:o, s:b}", "amount_minor",
-                              (json_int_t)sqlite3_column_int64(stmt, c0), "currency",
-                              column_json(stmt, f->columns[1]), "approximate",
-                              f->column_count == 3 && sqlite3_column_int(stmt, f->columns[2]));
-            }
-        } else if (f->kind == FIELD_BOOL && sqlite3_column_type(stmt, c0) != SQLITE_NULL) {
-            v = json_boolean(sqlite3_column_int(stmt, c0));
-        } else {
-            v = column_json(stmt, c0);
-        }
-        if (!v || json_object_set_new(obj, f->name, v) != 0) {
-            json_decref(obj);
-            return NULL;
-        }
-    }
-    return obj;
-}
-
-static enum fr_status load_fail(sqlite3 *db, const char *what, char *error, size_t error_size)
-{
-    snprintf(error, error_size, "reading %s: %s", what, sqlite3_errmsg(db));
-    return FR_EDB;
-}
-
-/* {"<table>/<id>": [citation, ...]} for every record. */
-static enum fr_status load_citations(sqlite3 *db, json_t *by_record, char *error,
-                                     size_t error_size)
-{
-    static const char sql[] =
-        "SELECT record_table, record_id, source, quoted_in, quote, quote_en "
-        "FROM citations ORDER BY record_table, record_id, position";
-    sqlite3_stmt *stmt = NULL;
-    enum fr_status status = FR_OK;
-    char key[160];
-    int rc;
-
-    if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK)
-        return load_fail(db, "citations", error, error_size);
-    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-        snprintf(key, sizeof(key), "%s/%s", sqlite3_column_text(stmt, 0),
-                 sqlite3_column_text(stmt, 1));
-        json_t *list = json_object_get(by_record, key);
-        if (!list) {
-            list = json_array();
-            if (!list || json_object_set_new(by_record, key, list) != 0) {
-                status = FR_ENOMEM;
-                goto out;
-            }
-        }
-        json_t *c = json_pack("{s:o, s:o, s:o, s:o}", "source", column_json(stmt, 2),
-                              "quoted_in", column_json(stmt, 3), "quote",
-                              column_json(stmt, 4), "quote_en", column_json(stmt, 5));
-        if (!c || json_array_append_new(list, c) != 0) {
-            status = FR_ENOMEM;
-            goto out;
-        }
-    }
-    if (rc != SQLITE_DONE)
-        status = load_fail(db, "citations", error, error_size);
-out:
-    if (status == FR_ENOMEM)
-        snprintf(error, error_size, "out of memory reading citations");
-    sqlite3_finalize(stmt);
-    return status;
-}
-
-/* Loads one table. Entities go into out[name] and index[name]; children and
- * links are appended to their parents found through index. */
-static enum fr_status load_table(sqlite3 *db, const struct schema_table *table, json_t *out,
-                                 json_t *index, json_t *citations, char *error,
-                                 size_t error_size)
-{
-    struct layout layout;
-    sqlite3_stmt *stmt = NULL;
-    json_t *list = NULL, *by_id = NULL, *parents = NULL;
-    enum fr_status status;
-    char sql[256];
-    char key[160];
-    int rc;
-
-    status = layout_load(db, table->name, &layout, error, error_size);
-    if (status != FR_OK)
-        return status;
-    if (table->kind == SCHEMA_LINK)
-        snprintf(sql, sizeof(sql), "SELECT %s, %s FROM %s ORDER BY %s, position",
-                 table->parent_column, table->value_column, table->name,
-                 table->parent_column);
-    else
-        snprintf(sql, sizeof(sql), "SELECT * FROM %s ORDER BY id", table->name);
-    if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK)
-        return load_fail(db, table->name, error, error_size);
-
-    status = FR_ENOMEM;
-    if (table->kind == SCHEMA_ENTITY) {
-        list = json_array();
-        by_id = json_object();
-        if (!list || !by_id)
-            goto out;
-    } else {
-        /* Every parent gets the key, so an empty list is [] and not absent. */
-        parents = json_object_get(index, table->parent);
-        const char *pid;
-        json_t *parent;
-        json_object_foreach(parents, pid, parent) {
-            if (json_object_set_new(parent, table->json_key, json_array()) != 0)
-                goto out;
-        }
-    }
-
-    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-        if (table->kind == SCHEMA_LINK) {
-            json_t *parent = json_object_get(parents, (const char *)sqlite3_column_text(stmt, 0));
-            json_t *arr = json_object_get(parent, table->json_key);
-            if (!arr || json_array_append_new(arr, column_json(stmt, 1)) != 0)
-                goto out;
-            continue;
-        }
-        json_t *record = row_json(stmt, &layout);
-        if (!record)
-            goto out;
-        const char *id = json_string_value(json_object_get(record, "id"));
-        snprintf(key, sizeof(key), "%s/%s", table->name, id ? id : "");
-        json_t *cites = json_object_get(citations, key);
-        if (json_object_set_new(record, "citations", cites ? json_incref(cites) : json_array())) {
-            json_decref(record);
-            goto out;
-        }
-        if (table->kind == SCHEMA_ENTITY) {
-            if (json_object_set(by_id, id ? id : "", record) != 0 ||
-                json_array_append_new(list, record) != 0)
-                goto out;
-        } else {
-            json_t *parent = json_object_get(
-                parents, json_string_value(json_object_get(record, table->parent_column)));
-            json_t *arr = json_object_get(parent, table->json_key);
-            json_object_del(record, table->parent_column);
-            if (!arr || json_array_append_new(arr, record) != 0)
-                goto out;
-        }
-    }
-    if (rc != SQLITE_DONE) {
-        status = load_fail(db, table->name, error, error_size);
-        goto out;
-    }
-    if (table->kind == SCHEMA_ENTITY) {
-        if (json_object_set(out, table->name, list) != 0 ||
-            json_object_set(index, table->name, by_id) != 0)
-            goto out;
-    }
-    status = FR_OK;
-out:
-    if (status == FR_ENOMEM)
-        snprintf(error, error_size, "out of memory reading %s", table->name);
-    json_decref(list);
-    json_decref(by_id);
-    sqlite3_finalize(stmt);
-    return status;
-}
-
-enum fr_status schema_load(sqlite3 *db, json_t **out, char *error, size_t error_size)
-{
-    json_t *result = json_object();
-    json_t *index = json_object();
-    json_t *citations = json_object();
-    enum fr_status status = FR_ENOMEM;
-
-    *out = NULL;
-    if (!result || !index || !citations) {
-        snprintf(error, error_size, "out of memory");
-        goto out;
-    }
-    status = load_citations(db, citations, error, error_size);
-    for (const struct schema_table *t = schema_tables; status == FR_OK && t->name; t++)
-        status = load_table(db, t, result, index, citations, error, error_size);
-    if (status == FR_OK) {
-        *out = result;
-        result = NULL;
-    }
-out:
-    json_decref(result);
-    json_decref(index);
-    json_decref(citations);
-    return status;
-}

@@ -30,6 +30,40 @@ struct schema_table {
     const char *value_column;  /* LINK: the column holding each id */
 };
 
+/* ---- layouts ---------------------------------------------------------- */
+
+#define SCHEMA_MAX_COLUMNS 40
+#define SCHEMA_NAME_MAX 64
+
+enum schema_field_kind { SCHEMA_FIELD_PLAIN, SCHEMA_FIELD_BOOL, SCHEMA_FIELD_DATE, SCHEMA_FIELD_MONEY };
+
+struct schema_field {
+    char name[SCHEMA_NAME_MAX];
+    enum schema_field_kind kind;
+    int type;       /* SCHEMA_FIELD_PLAIN: SQLITE_INTEGER, SQLITE_FLOAT or SQLITE_TEXT */
+    int columns[3]; /* value/precision/qualifier, minor/currency/approximate */
+    int column_count;
+};
+
+struct schema_layout {
+    char columns[SCHEMA_MAX_COLUMNS][SCHEMA_NAME_MAX];
+    int types[SCHEMA_MAX_COLUMNS];
+    int column_count;
+    struct schema_field fields[SCHEMA_MAX_COLUMNS];
+    int field_count;
+};
+
+/* Reads a table's columns from the database and groups them into fields.
+ * table comes from schema_tables, never from input. */
+enum fr_status schema_layout_load(sqlite3 *db, const char *table, struct schema_layout *layout,
+                           char *error, size_t error_size);
+/* The index of a column, or -1. */
+int schema_layout_column(const struct schema_layout *layout, const char *name);
+/* The field of that JSON name, or NULL. Borrowed from layout. */
+const struct schema_field *schema_layout_field(const struct schema_layout *layout, const char *name);
+
+/* ---- tables ------------------------------------------------------------ */
+
 /* Every table in import order (parents before their children); the array
  * ends with an entry whose name is NULL. */
 extern const struct schema_table schema_tables[];
