@@ -26,7 +26,7 @@ void api_not_found(const struct fr_request *req, struct fr_response *resp,
     char detail[256];
     snprintf(detail, sizeof(detail), "no %s has the id '%.120s'", item_name, id);
     fr_response_problem(resp, req, 404, "not-found", "Not Found", detail,
-                        json_pack("{s:s}", "id", id));
+                        json_pack("{s:o}", "id", fr_json_string_lossy(id)));
 }
 
 bool api_parse_as_of(const struct fr_request *req, struct fr_response *resp,

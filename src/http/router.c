@@ -222,6 +222,23 @@ static void call_handler(const struct fr_route *route, struct fr_request *req,
     free(storage);
 }
 
+/* RFC 9110 section 15.6.2: a method the server does not recognize at all
+ * ("BREW", or "get", since methods are case-sensitive) is a 501 whatever the
+ * path, where a known method a resource does not allow is a 405. */
+static void answer_not_implemented(const struct fr_request *req, struct fr_response *resp)
+{
+    struct fr_buf detail;
+    fr_buf_init(&detail);
+    bool ok = fr_buf_appendf(&detail,
+                             "%s is not a method this server implements (methods are "
+                             "case-sensitive: GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS)",
+                             method_label(req)) == FR_OK;
+    fr_response_problem(resp, req, 501, "method-not-implemented", "Not Implemented",
+                        ok ? detail.data : NULL,
+                        json_pack("{s:o}", "method", fr_json_string_lossy(method_label(req))));
+    fr_buf_cleanup(&detail);
+}
+
 void fr_router_dispatch(const struct fr_route *const *tables, struct fr_request *req,
                         struct fr_response *resp)
 {
@@ -231,6 +248,10 @@ void fr_router_dispatch(const struct fr_route *const *tables, struct fr_request 
     unsigned allowed = 0;
 
     req->path_param_count = 0;
+    if (req->method == FR_METHOD_OTHER) {
+        answer_not_implemented(req, resp);
+        return;
+    }
     for (size_t t = 0; tables != NULL && req->path != NULL && tables[t] != NULL; t++) {
         for (const struct fr_route *route = tables[t]; route->pattern != NULL; route++) {
             unsigned methods;

@@ -143,12 +143,52 @@ static enum fr_method parse_method(const char *method)
 
 /* Collects query arguments in the order sent; stops past the maximum. A
  * name without '=' ("?verbose") arrives with a NULL value. */
+static int hex_value(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/*
+ * Percent-decoding of the path and of query names and values, as
+ * libmicrohttpd's own, except that "%00" stays as written: a decoded NUL
+ * would silently cut a C string short, so "/v1/models/grok-4%00junk" would
+ * find grok-4 and "limit=2%00abc" would pass as 2. Kept literal, such input
+ * can only match nothing and is answered 404 or 400. Malformed escapes stay
+ * as written too. Decodes in place and returns the new length.
+ */
+static size_t unescape_keeping_nul(void *cls, struct MHD_Connection *connection, char *s)
+{
+    char *out = s;
+    (void)cls;
+    (void)connection;
+    for (const char *in = s; *in != '\0';) {
+        int hi = in[0] == '%' ? hex_value(in[1]) : -1;
+        int lo = hi >= 0 ? hex_value(in[2]) : -1;
+        if (lo >= 0 && (hi | lo) != 0) {
+            *out++ = (char)(hi * 16 + lo);
+            in += 3;
+        } else {
+            *out++ = *in++;
+        }
+    }
+    *out = '\0';
+    return (size_t)(out - s);
+}
+
 static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const char *key,
                                      const char *value)
 {
     struct fr_request *req = cls;
 
     (void)kind;
+    if (key[0] == '\0' && value == NULL)
+        return MHD_YES; /* "?&&limit=2": an empty pair says nothing */
     if (req->query_count == FR_MAX_QUERY_PARAMS) {
         req->query_overflow = true;
         return MHD_NO;
@@ -372,6 +412,7 @@ enum fr_status fr_server_start(const struct fr_server_options *options,
         MHD_OPTION_ARRAY, pool,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)CONNECTION_TIMEOUT_SECONDS,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, server,
+        MHD_OPTION_UNESCAPE_CALLBACK, unescape_keeping_nul, NULL,
         MHD_OPTION_END);
     saved_errno = errno;
 

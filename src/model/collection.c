@@ -81,7 +81,7 @@ static const struct fr_collection_def defs[FR_COLL_COUNT] = {
                          ENUM("status", "status", statuses),
                          {"from", "date", FR_FILTER_DATE_FROM, 0, NULL},
                          {"to", "date", FR_FILTER_DATE_TO, 0, NULL}, END}},
-    [FR_COLL_LEADERBOARDS] = {FR_COLL_LEADERBOARDS, "leaderboards", "leaderboard", NULL, NULL,
+    [FR_COLL_LEADERBOARDS] = {FR_COLL_LEADERBOARDS, "leaderboards", "benchmark", NULL, NULL,
                               {END}},
     [FR_COLL_ORGANIZATION_FUNDING] = {FR_COLL_ORGANIZATION_FUNDING, "organization funding",
                                       "organization", NULL, NULL, {END}},

@@ -312,7 +312,8 @@ START_TEST(test_method_not_allowed)
 }
 END_TEST
 
-/* Methods are case-sensitive: "get" is some other method, not GET. */
+/* Methods are case-sensitive: "get" is some other method, not GET, and a
+ * method the server does not implement is a 501 whatever the path. */
 START_TEST(test_other_method)
 {
     struct fr_request req = make_request(FR_METHOD_OTHER, "get", "/v1/models/gpt-5");
@@ -321,13 +322,20 @@ START_TEST(test_other_method)
 
     dispatch(&req, &resp);
     ck_assert_ptr_null(seen.handler);
-    ck_assert_int_eq(resp.status, 405);
-    ck_assert_str_eq(header_value(&resp, "Allow"), "GET, HEAD, OPTIONS");
+    ck_assert_int_eq(resp.status, 501);
     body = parse_body(&resp);
+    ck_assert_str_eq(json_string_value(json_object_get(body, "type")),
+                     "/problems/method-not-implemented");
     ck_assert_str_eq(json_string_value(json_object_get(body, "detail")),
-                     "get is not allowed on /v1/models/gpt-5; it allows GET, HEAD, OPTIONS");
+                     "get is not a method this server implements (methods are "
+                     "case-sensitive: GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS)");
     ck_assert_str_eq(json_string_value(json_object_get(body, "method")), "get");
     json_decref(body);
+    fr_response_cleanup(&resp);
+
+    req = make_request(FR_METHOD_OTHER, "BREW", "/no/such/path");
+    dispatch(&req, &resp);
+    ck_assert_int_eq(resp.status, 501);
     fr_response_cleanup(&resp);
 }
 END_TEST

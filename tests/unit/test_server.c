@@ -386,9 +386,9 @@ START_TEST(test_method_not_allowed)
     json_decref(body);
     reply_cleanup(&reply);
 
-    /* Methods are case-sensitive. */
+    /* Methods are case-sensitive: "get" is not implemented. */
     fetch("get", "/hello", NULL, &reply);
-    ck_assert_int_eq(reply.status, 405);
+    ck_assert_int_eq(reply.status, 501);
     body = parse(&reply);
     ck_assert_str_eq(json_string_value(json_object_get(body, "method")), "get");
     json_decref(body);
