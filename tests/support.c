@@ -5,6 +5,7 @@
 
 #include <check.h>
 #include <curl/curl.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -16,6 +17,45 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+int test_run_suite(Suite *suite)
+{
+    if (curl_global_init(CURL_GLOBAL_ALL) != CURLE_OK) {
+        fprintf(stderr, "curl_global_init failed\n");
+        return 1;
+    }
+    SRunner *runner = srunner_create(suite);
+    srunner_run_all(runner, CK_NORMAL);
+    int failed = srunner_ntests_failed(runner);
+    srunner_free(runner);
+    curl_global_cleanup();
+    return failed;
+}
+
+void test_tmpdir_make(char *out, size_t size, const char *prefix)
+{
+    const char *base = getenv("TMPDIR");
+    int n = snprintf(out, size, "%s/%s-XXXXXX", base && *base ? base : "/tmp", prefix);
+    ck_assert_msg(n > 0 && (size_t)n < size, "temp path too long");
+    ck_assert_msg(mkdtemp(out) != NULL, "mkdtemp %s: %s", out, strerror(errno));
+}
+
+void test_tmpdir_remove(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    struct dirent *e;
+    char path[1024];
+    while ((e = readdir(d))) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        if (snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) < (int)sizeof(path))
+            unlink(path);
+    }
+    closedir(d);
+    rmdir(dir);
+}
 
 const char *test_seed_dir(void)
 {

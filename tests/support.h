@@ -10,10 +10,21 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include <check.h>
 #include <jansson.h>
 
 #include "frontier/model.h"
 #include "frontier/store.h"
+
+/* Runs a suite (and frees it) with Check's normal report, libcurl set up
+ * around it; returns the number of failed tests. */
+int test_run_suite(Suite *suite);
+
+/* Makes a fresh directory under $TMPDIR (or /tmp) named prefix-XXXXXX into
+ * out; aborts the test on failure. */
+void test_tmpdir_make(char *out, size_t size, const char *prefix);
+/* Removes the files in dir, then dir. */
+void test_tmpdir_remove(const char *dir);
 
 /* The seed directory the build points the tests at (static). */
 const char *test_seed_dir(void);

@@ -86,18 +86,37 @@ static void row_set_null(struct row *row, int column)
     row->values[column].type = SQLITE_NULL;
 }
 
-static enum fr_status import_date(struct import *im, const struct schema_field *f,
-                                  const json_t *value, const char *pointer, struct row *row)
+/* Refuses members of obj not in allowed (NULL-ended), naming what they
+ * belong to ("date") and what is expected. */
+static enum fr_status check_members(struct import *im, const json_t *obj,
+                                    const char *const *allowed, const char *what,
+                                    const char *pointer)
 {
     const char *key;
     json_t *member;
-    json_object_foreach((json_t *)value, key, member) {
-        if (strcmp(key, "value") != 0 && strcmp(key, "precision") != 0 &&
-            strcmp(key, "qualifier") != 0)
-            return import_fail(im, pointer,
-                               "unknown date member '%s' (expected value, precision, qualifier)",
-                               key);
+    json_object_foreach((json_t *)obj, key, member) {
+        const char *const *a = allowed;
+        while (*a && strcmp(*a, key) != 0)
+            a++;
+        if (*a)
+            continue;
+        char expected[128] = "";
+        size_t used = 0;
+        for (a = allowed; *a && used < sizeof(expected); a++)
+            used += (size_t)snprintf(expected + used, sizeof(expected) - used, "%s%s",
+                                     a == allowed ? "" : ", ", *a);
+        return import_fail(im, pointer, "unknown %s member '%s' (expected %s)", what, key,
+                           expected);
     }
+    return FR_OK;
+}
+
+static enum fr_status import_date(struct import *im, const struct schema_field *f,
+                                  const json_t *value, const char *pointer, struct row *row)
+{
+    static const char *const members[] = {"value", "precision", "qualifier", NULL};
+    if (check_members(im, value, members, "date", pointer) != FR_OK)
+        return FR_EINVAL;
     const json_t *v = json_object_get(value, "value");
     const json_t *p = json_object_get(value, "precision");
     const json_t *q = json_object_get(value, "qualifier");
@@ -125,15 +144,9 @@ static enum fr_status import_date(struct import *im, const struct schema_field *
 static enum fr_status import_money(struct import *im, const struct schema_field *f,
                                    const json_t *value, const char *pointer, struct row *row)
 {
-    const char *key;
-    json_t *member;
-    json_object_foreach((json_t *)value, key, member) {
-        if (strcmp(key, "amount_minor") != 0 && strcmp(key, "currency") != 0 &&
-            strcmp(key, "approximate") != 0)
-            return import_fail(im, pointer,
-                               "unknown money member '%s' (expected amount_minor, currency, "
-                               "approximate)", key);
-    }
+    static const char *const members[] = {"amount_minor", "currency", "approximate", NULL};
+    if (check_members(im, value, members, "money", pointer) != FR_OK)
+        return FR_EINVAL;
     const json_t *minor = json_object_get(value, "amount_minor");
     const json_t *currency = json_object_get(value, "currency");
     const json_t *approx = json_object_get(value, "approximate");
@@ -273,6 +286,9 @@ out:
     return status;
 }
 
+static const char *const citation_members[] = {"source", "quoted_in", "quote", "quote_en",
+                                               NULL};
+
 static enum fr_status import_citations(struct import *im, const char *table, const char *id,
                                        const json_t *citations, const char *pointer)
 {
@@ -294,21 +310,13 @@ static enum fr_status import_citations(struct import *im, const char *table, con
     json_t *c;
     json_array_foreach(citations, i, c) {
         pointer_index(at, pointer, i);
-        const char *key;
-        json_t *member;
         if (!json_is_object(c)) {
             status = import_fail(im, at, "%s", "a citation must be an object");
             goto out;
         }
-        json_object_foreach(c, key, member) {
-            if (strcmp(key, "source") && strcmp(key, "quoted_in") && strcmp(key, "quote") &&
-                strcmp(key, "quote_en")) {
-                status = import_fail(im, at,
-                                     "unknown citation member '%s' (expected source, "
-                                     "quoted_in, quote, quote_en)", key);
-                goto out;
-            }
-        }
+        status = check_members(im, c, citation_members, "citation", at);
+        if (status != FR_OK)
+            goto out;
         const json_t *source = json_object_get(c, "source");
         const json_t *quoted_in = json_object_get(c, "quoted_in");
         const json_t *quote = json_object_get(c, "quote");

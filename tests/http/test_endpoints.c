@@ -1306,14 +1306,6 @@ static Suite *endpoints_suite(void)
 
 int main(void)
 {
-    if (curl_global_init(CURL_GLOBAL_ALL) != CURLE_OK) {
-        fprintf(stderr, "test_http_endpoints: curl_global_init failed\n");
-        return EXIT_FAILURE;
-    }
-    SRunner *runner = srunner_create(endpoints_suite());
-    srunner_run_all(runner, CK_NORMAL);
-    int failed = srunner_ntests_failed(runner);
-    srunner_free(runner);
-    curl_global_cleanup();
+    int failed = test_run_suite(endpoints_suite());
     return failed == 0 && !daemon_failed ? EXIT_SUCCESS : EXIT_FAILURE;
 }

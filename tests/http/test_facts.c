@@ -916,14 +916,5 @@ static Suite *facts_suite(void)
 
 int main(void)
 {
-    int failed;
-    SRunner *runner;
-
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-    runner = srunner_create(facts_suite());
-    srunner_run_all(runner, CK_NORMAL);
-    failed = srunner_ntests_failed(runner);
-    srunner_free(runner);
-    curl_global_cleanup();
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return test_run_suite(facts_suite()) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -4,7 +4,6 @@
  * them, and a clean exit on SIGTERM and SIGINT.
  */
 #include <check.h>
-#include <dirent.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -19,26 +18,12 @@ static char tmpdir[256];
 
 static void make_tmpdir(void)
 {
-    const char *base = getenv("TMPDIR");
-    snprintf(tmpdir, sizeof(tmpdir), "%s/frontier-life-XXXXXX", base && *base ? base : "/tmp");
-    ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+    test_tmpdir_make(tmpdir, sizeof(tmpdir), "frontier-life");
 }
 
 static void remove_tmpdir(void)
 {
-    DIR *dir = opendir(tmpdir);
-    if (!dir)
-        return;
-    struct dirent *e;
-    char path[512];
-    while ((e = readdir(dir))) {
-        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
-            snprintf(path, sizeof(path), "%s/%s", tmpdir, e->d_name);
-            unlink(path);
-        }
-    }
-    closedir(dir);
-    rmdir(tmpdir);
+    test_tmpdir_remove(tmpdir);
 }
 
 /* Runs frontierd with args (NULL-ended) and one extra environment entry
@@ -249,9 +234,5 @@ static Suite *lifecycle_suite(void)
 
 int main(void)
 {
-    SRunner *runner = srunner_create(lifecycle_suite());
-    srunner_run_all(runner, CK_NORMAL);
-    int failed = srunner_ntests_failed(runner);
-    srunner_free(runner);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return test_run_suite(lifecycle_suite()) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

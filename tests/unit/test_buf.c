@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "support.h"
 
 /* ---- the buffer ---- */
 
@@ -371,11 +372,5 @@ static Suite *buf_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(buf_suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return test_run_suite(buf_suite()) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

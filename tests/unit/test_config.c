@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "support.h"
 
 #define ARGS(...) ((char *const[]){"frontierd", __VA_ARGS__, NULL})
 #define ENV(...) ((char *const[]){__VA_ARGS__, NULL})
@@ -1003,17 +1004,11 @@ static Suite *config_suite(void)
 
 int main(void)
 {
-    SRunner *runner;
-    int failed;
-
     if (!make_temp_root()) {
         perror("test_config: cannot make a temp directory");
         return EXIT_FAILURE;
     }
-    runner = srunner_create(config_suite());
-    srunner_run_all(runner, CK_NORMAL);
-    failed = srunner_ntests_failed(runner);
-    srunner_free(runner);
+    int failed = test_run_suite(config_suite());
     remove_temp_root();
     return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

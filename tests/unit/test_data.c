@@ -327,9 +327,5 @@ static Suite *data_suite(void)
 
 int main(void)
 {
-    SRunner *runner = srunner_create(data_suite());
-    srunner_run_all(runner, CK_NORMAL);
-    int failed = srunner_ntests_failed(runner);
-    srunner_free(runner);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return test_run_suite(data_suite()) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

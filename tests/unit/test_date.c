@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "support.h"
 
 /* The minute y-m-d h:mi UTC, computed independently of the parser. */
 static int64_t at(int64_t y, unsigned m, unsigned d, unsigned h, unsigned mi)
@@ -731,11 +732,5 @@ static Suite *date_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(date_suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return test_run_suite(date_suite()) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -265,9 +265,5 @@ static Suite *leaderboard_suite(void)
 
 int main(void)
 {
-    SRunner *runner = srunner_create(leaderboard_suite());
-    srunner_run_all(runner, CK_NORMAL);
-    int failed = srunner_ntests_failed(runner);
-    srunner_free(runner);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return test_run_suite(leaderboard_suite()) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -183,9 +183,5 @@ static Suite *model_suite(void)
 
 int main(void)
 {
-    SRunner *runner = srunner_create(model_suite());
-    srunner_run_all(runner, CK_NORMAL);
-    int failed = srunner_ntests_failed(runner);
-    srunner_free(runner);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return test_run_suite(model_suite()) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

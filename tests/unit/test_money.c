@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "support.h"
 
 static struct fr_money money(int64_t minor, const char *currency, bool approximate)
 {
@@ -240,11 +241,5 @@ static Suite *money_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(money_suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return test_run_suite(money_suite()) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

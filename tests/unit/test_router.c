@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "frontier/http.h"
+#include "support.h"
 
 /* ---- route tables under test ------------------------------------------ */
 
@@ -860,11 +861,5 @@ static Suite *router_suite(void)
 
 int main(void)
 {
-    SRunner *runner = srunner_create(router_suite());
-    int failed;
-
-    srunner_run_all(runner, CK_NORMAL);
-    failed = srunner_ntests_failed(runner);
-    srunner_free(runner);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return test_run_suite(router_suite()) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -20,6 +20,7 @@
 #include "frontier/buf.h"
 #include "frontier/http.h"
 #include "frontier/server.h"
+#include "support.h"
 
 /* ---- a snapshot source that counts ------------------------------------ */
 
@@ -682,17 +683,5 @@ static Suite *server_suite(void)
 
 int main(void)
 {
-    SRunner *runner;
-    int failed;
-
-    if (curl_global_init(CURL_GLOBAL_ALL) != CURLE_OK) {
-        fprintf(stderr, "test_server: curl_global_init failed\n");
-        return EXIT_FAILURE;
-    }
-    runner = srunner_create(server_suite());
-    srunner_run_all(runner, CK_NORMAL);
-    failed = srunner_ntests_failed(runner);
-    srunner_free(runner);
-    curl_global_cleanup();
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return test_run_suite(server_suite()) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -3,7 +3,6 @@
  * databases it must not touch (corrupt, newer, foreign) without changing them.
  */
 #include <check.h>
-#include <dirent.h>
 #include <fcntl.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -19,26 +18,12 @@ static char tmpdir[256];
 
 static void make_tmpdir(void)
 {
-    const char *base = getenv("TMPDIR");
-    snprintf(tmpdir, sizeof(tmpdir), "%s/frontier-store-XXXXXX", base && *base ? base : "/tmp");
-    ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+    test_tmpdir_make(tmpdir, sizeof(tmpdir), "frontier-store");
 }
 
 static void remove_tmpdir(void)
 {
-    DIR *dir = opendir(tmpdir);
-    if (!dir)
-        return;
-    struct dirent *e;
-    char path[512];
-    while ((e = readdir(dir))) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        snprintf(path, sizeof(path), "%s/%s", tmpdir, e->d_name);
-        unlink(path);
-    }
-    closedir(dir);
-    rmdir(tmpdir);
+    test_tmpdir_remove(tmpdir);
 }
 
 static void tmp_path(char *out, size_t size, const char *name)
@@ -430,9 +415,5 @@ static Suite *store_suite(void)
 
 int main(void)
 {
-    SRunner *runner = srunner_create(store_suite());
-    srunner_run_all(runner, CK_NORMAL);
-    int failed = srunner_ntests_failed(runner);
-    srunner_free(runner);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return test_run_suite(store_suite()) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
