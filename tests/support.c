@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -172,6 +173,44 @@ int test_server_stop(struct test_server *server)
     drain_log(server->stderr_fd);
     close(server->stderr_fd);
     return result;
+}
+
+struct test_server test_daemon;
+static bool daemon_failed;
+
+void test_daemon_start(void)
+{
+    test_server_start(&test_daemon, NULL);
+}
+
+void test_daemon_stop(void)
+{
+    int status = test_server_stop(&test_daemon);
+    if (status != 0) {
+        fprintf(stderr, "frontierd exited with status %d on SIGTERM\n", status);
+        daemon_failed = true;
+    }
+}
+
+bool test_daemon_failed(void)
+{
+    return daemon_failed;
+}
+
+void test_format(char *out, size_t size, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(out, size, fmt, ap);
+    va_end(ap);
+    ck_assert_msg(n >= 0 && (size_t)n < size, "does not fit in %zu bytes: %s", size, fmt);
+}
+
+const char *test_member_str(const json_t *obj, const char *key)
+{
+    const char *s = json_string_value(json_object_get(obj, key));
+    ck_assert_msg(s != NULL, "member '%s' is not a string", key);
+    return s;
 }
 
 /* ---- a libcurl client -------------------------------------------------- */

@@ -45,6 +45,22 @@ void test_server_start(struct test_server *server, const char *const *extra_args
 /* Sends SIGTERM and returns the exit status (or -1 if it did not exit). */
 int test_server_stop(struct test_server *server);
 
+/* One daemon shared by the tests of a case, for tcase_add_unchecked_fixture
+ * (test_daemon_start, test_daemon_stop). An unchecked teardown cannot fail a
+ * test, so a daemon that does not exit 0 on SIGTERM (a crash, or a leak under
+ * ASan) is remembered: test_daemon_failed() tells main(). */
+extern struct test_server test_daemon;
+void test_daemon_start(void);
+void test_daemon_stop(void);
+bool test_daemon_failed(void);
+
+/* snprintf that fails the test instead of truncating. */
+void test_format(char *out, size_t size, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* The string member key of obj; fails the test if it is not a string. */
+const char *test_member_str(const json_t *obj, const char *key);
+
 struct http_reply {
     long status;
     char *body;     /* NUL-terminated; owned */

@@ -9,7 +9,6 @@
  * Expected ids are written out in full: a filter that silently widens or
  * narrows must fail here, not pass with "some items came back".
  */
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,40 +21,7 @@
 #include "frontier/buf.h"
 #include "support.h"
 
-/* ---- the daemon --------------------------------------------------------- */
-
-static struct test_server server;
-/* Set when a daemon did not exit 0 on SIGTERM: it crashed, or (under ASan)
- * leaked. Fixtures run in the runner's process, so main() sees it. */
-static bool daemon_failed;
-
-static void daemon_start(void)
-{
-    test_server_start(&server, NULL);
-}
-
-/* No ck_assert here: an unchecked teardown has nowhere to report to. */
-static void daemon_stop(void)
-{
-    int status = test_server_stop(&server);
-    if (status != 0) {
-        fprintf(stderr, "test_http_endpoints: frontierd exited with status %d on SIGTERM\n",
-                status);
-        daemon_failed = true;
-    }
-}
-
 /* ---- helpers ------------------------------------------------------------ */
-
-__attribute__((format(printf, 3, 4))) static void format_target(char *out, size_t size,
-                                                                 const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(out, size, fmt, ap);
-    va_end(ap);
-    ck_assert_msg(n >= 0 && (size_t)n < size, "a request target does not fit: %s", fmt);
-}
 
 static void assert_header(const struct http_reply *reply, const char *name,
                           const char *expected, const char *target)
@@ -72,7 +38,7 @@ static void assert_header(const struct http_reply *reply, const char *name,
 static json_t *get_typed(const char *target, const char *content_type)
 {
     struct http_reply reply;
-    http_get(server.port, target, &reply);
+    http_get(test_daemon.port, target, &reply);
     ck_assert_msg(reply.status == 200, "GET %s: status %ld: %.300s", target, reply.status,
                   reply.body);
     assert_header(&reply, "Content-Type", content_type, target);
@@ -86,12 +52,6 @@ static json_t *get_ok(const char *target)
     return get_typed(target, "application/json");
 }
 
-static const char *member_str(const json_t *obj, const char *key)
-{
-    const char *s = json_string_value(json_object_get(obj, key));
-    ck_assert_msg(s != NULL, "member '%s' is not a string", key);
-    return s;
-}
 
 static json_int_t member_int(const json_t *obj, const char *key)
 {
@@ -154,7 +114,7 @@ static char *joined_ids(const json_t *list)
     fr_buf_init(&buf);
     json_array_foreach(json_object_get(list, "items"), i, item) {
         ck_assert(fr_buf_append_str(&buf, i ? "," : "") == FR_OK);
-        ck_assert(fr_buf_append_str(&buf, member_str(item, "id")) == FR_OK);
+        ck_assert(fr_buf_append_str(&buf, test_member_str(item, "id")) == FR_OK);
     }
     char *out = fr_buf_steal(&buf, &len);
     ck_assert_ptr_nonnull(out);
@@ -206,7 +166,7 @@ START_TEST(test_list_shape)
     ck_assert_int_eq(member_int(first, "total"), (json_int_t)lists[_i].total);
     ck_assert(json_is_null(json_object_get(first, "next_cursor")));
 
-    format_target(target, sizeof(target), "%s?limit=500", lists[_i].path);
+    test_format(target, sizeof(target), "%s?limit=500", lists[_i].path);
     json_t *all = get_ok(target);
     ck_assert_uint_eq(check_list(all, 500, lists[_i].cited, target), lists[_i].total);
     ck_assert_msg(json_equal(json_object_get(first, "items"), json_object_get(all, "items")),
@@ -221,12 +181,12 @@ END_TEST
 START_TEST(test_item_routes)
 {
     char target[256];
-    format_target(target, sizeof(target), "%s?limit=500", lists[_i].path);
+    test_format(target, sizeof(target), "%s?limit=500", lists[_i].path);
     json_t *all = get_ok(target);
     size_t i;
     const json_t *item;
     json_array_foreach(json_object_get(all, "items"), i, item) {
-        format_target(target, sizeof(target), "%s/%s", lists[_i].path, member_str(item, "id"));
+        test_format(target, sizeof(target), "%s/%s", lists[_i].path, test_member_str(item, "id"));
         json_t *one = get_ok(target);
         ck_assert_msg(json_equal(one, item), "%s differs from its list item", target);
         if (lists[_i].cited)
@@ -263,13 +223,13 @@ START_TEST(test_every_organization_funding)
     size_t i;
     const json_t *org;
     json_array_foreach(json_object_get(orgs, "items"), i, org) {
-        const char *id = member_str(org, "id");
-        format_target(target, sizeof(target), "/v1/organizations/%s/funding", id);
+        const char *id = test_member_str(org, "id");
+        test_format(target, sizeof(target), "/v1/organizations/%s/funding", id);
         json_t *summary = get_ok(target);
-        ck_assert_str_eq(member_str(summary, "id"), id);
-        ck_assert_str_eq(member_str(json_object_get(summary, "organization"), "id"), id);
-        ck_assert_str_eq(member_str(json_object_get(summary, "organization"), "name"),
-                         member_str(org, "name"));
+        ck_assert_str_eq(test_member_str(summary, "id"), id);
+        ck_assert_str_eq(test_member_str(json_object_get(summary, "organization"), "id"), id);
+        ck_assert_str_eq(test_member_str(json_object_get(summary, "organization"), "name"),
+                         test_member_str(org, "name"));
         ck_assert(json_is_array(json_object_get(summary, "rounds")));
         ck_assert(json_is_array(json_object_get(summary, "reported_totals")));
         ck_assert(json_object_get(summary, "computed_total") != NULL);
@@ -383,9 +343,9 @@ START_TEST(test_filter_results)
     json_t *list = get_ok("/v1/results?tools=none");
     const json_t *r = json_array_get(json_object_get(list, "items"), 0);
     ck_assert_double_eq(json_number_value(json_object_get(r, "score")), 26.9);
-    ck_assert_str_eq(member_str(r, "evaluator"), "xai");
-    ck_assert_str_eq(member_str(r, "evaluator_relationship"), "first_party");
-    ck_assert_str_eq(member_str(r, "model"), "grok-4");
+    ck_assert_str_eq(test_member_str(r, "evaluator"), "xai");
+    ck_assert_str_eq(test_member_str(r, "evaluator_relationship"), "first_party");
+    ck_assert_str_eq(test_member_str(r, "model"), "grok-4");
     json_decref(list);
 }
 END_TEST
@@ -455,8 +415,8 @@ START_TEST(test_filter_timeline)
     /* The cancelled event is the Grok 3.5 beta, with its slip history. */
     json_t *list = get_ok("/v1/timeline?status=cancelled");
     const json_t *e = json_array_get(json_object_get(list, "items"), 0);
-    ck_assert_str_eq(member_str(e, "title"), "Grok 3.5 beta release");
-    ck_assert_str_eq(member_str(e, "model"), "grok-3-5");
+    ck_assert_str_eq(test_member_str(e, "title"), "Grok 3.5 beta release");
+    ck_assert_str_eq(test_member_str(e, "model"), "grok-3-5");
     ck_assert_uint_eq(json_array_size(json_object_get(e, "revisions")), 3);
     json_decref(list);
 }
@@ -552,12 +512,12 @@ START_TEST(test_timeline_order)
     const json_t *e;
     json_array_foreach(json_object_get(list, "items"), i, e) {
         const json_t *date = json_object_get(e, "date");
-        const char *earliest = member_str(date, "earliest");
-        const char *latest = member_str(date, "latest");
+        const char *earliest = test_member_str(date, "earliest");
+        const char *latest = test_member_str(date, "latest");
         if (prev_earliest) {
             int c = strcmp(prev_earliest, earliest);
             ck_assert_msg(c < 0 || (c == 0 && strcmp(prev_latest, latest) <= 0),
-                          "%s (%s..%s) is out of order", member_str(e, "id"), earliest, latest);
+                          "%s (%s..%s) is out of order", test_member_str(e, "id"), earliest, latest);
         }
         prev_earliest = earliest;
         prev_latest = latest;
@@ -585,10 +545,10 @@ static char *walk(const char *base, size_t limit, size_t *pages_out, json_int_t 
     ck_assert_ptr_nonnull(seen);
     for (;;) {
         if (cursor[0])
-            format_target(target, sizeof(target), "%s%slimit=%zu&cursor=%s", base, sep, limit,
+            test_format(target, sizeof(target), "%s%slimit=%zu&cursor=%s", base, sep, limit,
                           cursor);
         else
-            format_target(target, sizeof(target), "%s%slimit=%zu", base, sep, limit);
+            test_format(target, sizeof(target), "%s%slimit=%zu", base, sep, limit);
         json_t *page = get_ok(target);
         check_list(page, limit, true, target);
         pages++;
@@ -599,7 +559,7 @@ static char *walk(const char *base, size_t limit, size_t *pages_out, json_int_t 
         size_t i;
         const json_t *item;
         json_array_foreach(json_object_get(page, "items"), i, item) {
-            const char *id = member_str(item, "id");
+            const char *id = test_member_str(item, "id");
             size_t k;
             const json_t *old;
             json_array_foreach(seen, k, old) {
@@ -703,8 +663,8 @@ START_TEST(test_cursor_with_filter)
     char *ids = joined_ids(first);
     ck_assert_str_eq(ids, "xai-founded,xai-2024-round-1-event");
     free(ids);
-    const char *cursor = member_str(first, "next_cursor");
-    format_target(target, sizeof(target), "/v1/timeline?kind=funding&cursor=%s", cursor);
+    const char *cursor = test_member_str(first, "next_cursor");
+    test_format(target, sizeof(target), "/v1/timeline?kind=funding&cursor=%s", cursor);
     json_t *rest = get_ok(target);
     check_list(rest, 50, true, target);
     ids = joined_ids(rest);
@@ -729,11 +689,11 @@ START_TEST(test_page_edges)
     json_t *first = get_ok("/v1/timeline?limit=18");
     ck_assert_uint_eq(check_list(first, 18, true, "limit=18"), 18);
     char target[512];
-    format_target(target, sizeof(target), "/v1/timeline?limit=18&cursor=%s",
-                  member_str(first, "next_cursor"));
+    test_format(target, sizeof(target), "/v1/timeline?limit=18&cursor=%s",
+                  test_member_str(first, "next_cursor"));
     json_t *last = get_ok(target);
     ck_assert_uint_eq(check_list(last, 18, true, target), 1);
-    ck_assert_str_eq(member_str(json_array_get(json_object_get(last, "items"), 0), "id"),
+    ck_assert_str_eq(test_member_str(json_array_get(json_object_get(last, "items"), 0), "id"),
                      "xai-further-fundraising-2026");
     ck_assert(json_is_null(json_object_get(last, "next_cursor")));
     json_decref(last);
@@ -753,7 +713,7 @@ END_TEST
 static void check_entry(const json_t *entry, json_int_t rank, bool tied, const char *model,
                         double score)
 {
-    const char *id = member_str(json_object_get(entry, "model"), "id");
+    const char *id = test_member_str(json_object_get(entry, "model"), "id");
     ck_assert_msg(strcmp(id, model) == 0, "entry is %s, expected %s", id, model);
     ck_assert_msg(member_int(entry, "rank") == rank, "%s: rank %lld, expected %lld", model,
                   (long long)member_int(entry, "rank"), (long long)rank);
@@ -763,8 +723,8 @@ static void check_entry(const json_t *entry, json_int_t rank, bool tied, const c
     ck_assert_double_eq(json_number_value(json_object_get(entry, "score")), score);
     ck_assert(json_is_number(json_object_get(entry, "score")));
     const json_t *source = json_object_get(entry, "source");
-    ck_assert_msg(json_is_object(source) && *member_str(source, "id"), "%s: no source", model);
-    ck_assert(*member_str(entry, "result"));
+    ck_assert_msg(json_is_object(source) && *test_member_str(source, "id"), "%s: no source", model);
+    ck_assert(*test_member_str(entry, "result"));
     ck_assert(json_is_object(json_object_get(entry, "known_since")));
     check_citations(json_object_get(entry, "citations"), model);
 }
@@ -786,31 +746,31 @@ static const json_t *entry_at(const json_t *ranking_obj, size_t i)
 START_TEST(test_leaderboard_hle)
 {
     json_t *board = get_ok("/v1/leaderboards/humanitys-last-exam");
-    ck_assert_str_eq(member_str(board, "id"), "humanitys-last-exam");
-    ck_assert_str_eq(member_str(json_object_get(board, "benchmark"), "id"),
+    ck_assert_str_eq(test_member_str(board, "id"), "humanitys-last-exam");
+    ck_assert_str_eq(test_member_str(json_object_get(board, "benchmark"), "id"),
                      "humanitys-last-exam");
     ck_assert(json_is_null(json_object_get(board, "as_of")));
     ck_assert_uint_eq(json_array_size(json_object_get(board, "rankings")), 2);
 
     const json_t *aa = ranking(board, 0);
-    ck_assert_str_eq(member_str(aa, "comparable_set"), "artificial-analysis/third_party/unspecified");
-    ck_assert_str_eq(member_str(json_object_get(aa, "evaluator"), "id"), "artificial-analysis");
-    ck_assert_str_eq(member_str(aa, "evaluator_relationship"), "third_party");
-    ck_assert_str_eq(member_str(aa, "tools"), "unspecified");
+    ck_assert_str_eq(test_member_str(aa, "comparable_set"), "artificial-analysis/third_party/unspecified");
+    ck_assert_str_eq(test_member_str(json_object_get(aa, "evaluator"), "id"), "artificial-analysis");
+    ck_assert_str_eq(test_member_str(aa, "evaluator_relationship"), "third_party");
+    ck_assert_str_eq(test_member_str(aa, "tools"), "unspecified");
     ck_assert_uint_eq(json_array_size(json_object_get(aa, "entries")), 2);
     check_entry(entry_at(aa, 0), 1, false, "grok-4", 24);
     check_entry(entry_at(aa, 1), 2, false, "gemini-2-5-pro", 21);
-    ck_assert_str_eq(member_str(json_object_get(entry_at(aa, 0), "source"), "id"),
+    ck_assert_str_eq(test_member_str(json_object_get(entry_at(aa, 0), "source"), "id"),
                      "artificial-analysis-grok4-results");
 
     const json_t *xai = ranking(board, 1);
-    ck_assert_str_eq(member_str(xai, "comparable_set"), "xai/first_party/none");
-    ck_assert_str_eq(member_str(json_object_get(xai, "evaluator"), "id"), "xai");
-    ck_assert_str_eq(member_str(xai, "evaluator_relationship"), "first_party");
-    ck_assert_str_eq(member_str(xai, "tools"), "none");
+    ck_assert_str_eq(test_member_str(xai, "comparable_set"), "xai/first_party/none");
+    ck_assert_str_eq(test_member_str(json_object_get(xai, "evaluator"), "id"), "xai");
+    ck_assert_str_eq(test_member_str(xai, "evaluator_relationship"), "first_party");
+    ck_assert_str_eq(test_member_str(xai, "tools"), "none");
     ck_assert_uint_eq(json_array_size(json_object_get(xai, "entries")), 1);
     check_entry(entry_at(xai, 0), 1, false, "grok-4", 26.9);
-    ck_assert_str_eq(member_str(json_object_get(entry_at(xai, 0), "source"), "id"),
+    ck_assert_str_eq(test_member_str(json_object_get(entry_at(xai, 0), "source"), "id"),
                      "xai-grok4-livestream");
     json_decref(board);
 }
@@ -822,7 +782,7 @@ START_TEST(test_leaderboard_intelligence_index)
     json_t *board = get_ok("/v1/leaderboards/artificial-analysis-intelligence-index");
     ck_assert_uint_eq(json_array_size(json_object_get(board, "rankings")), 1);
     const json_t *r = ranking(board, 0);
-    ck_assert_str_eq(member_str(r, "comparable_set"), "artificial-analysis/third_party/unspecified");
+    ck_assert_str_eq(test_member_str(r, "comparable_set"), "artificial-analysis/third_party/unspecified");
     ck_assert_uint_eq(json_array_size(json_object_get(r, "entries")), 5);
     check_entry(entry_at(r, 0), 1, false, "grok-4", 73);
     check_entry(entry_at(r, 1), 2, true, "gemini-2-5-pro", 70);
@@ -833,7 +793,7 @@ START_TEST(test_leaderboard_intelligence_index)
 
     board = get_ok("/v1/leaderboards/aime-2025");
     ck_assert_uint_eq(json_array_size(json_object_get(board, "rankings")), 1);
-    ck_assert_str_eq(member_str(ranking(board, 0), "comparable_set"),
+    ck_assert_str_eq(test_member_str(ranking(board, 0), "comparable_set"),
                      "xai/first_party/unspecified");
     check_entry(entry_at(ranking(board, 0), 0), 1, false, "grok-4", 100);
     json_decref(board);
@@ -844,10 +804,10 @@ END_TEST
 START_TEST(test_leaderboard_as_of)
 {
     json_t *before = get_ok("/v1/leaderboards/humanitys-last-exam?as_of=2025-07-09");
-    ck_assert_str_eq(member_str(before, "as_of"), "2025-07-09");
+    ck_assert_str_eq(test_member_str(before, "as_of"), "2025-07-09");
     ck_assert_uint_eq(json_array_size(json_object_get(before, "rankings")), 1);
     const json_t *r = ranking(before, 0);
-    ck_assert_str_eq(member_str(r, "comparable_set"), "artificial-analysis/third_party/unspecified");
+    ck_assert_str_eq(test_member_str(r, "comparable_set"), "artificial-analysis/third_party/unspecified");
     ck_assert_uint_eq(json_array_size(json_object_get(r, "entries")), 1);
     check_entry(entry_at(r, 0), 1, false, "gemini-2-5-pro", 21);
     json_decref(before);
@@ -855,7 +815,7 @@ START_TEST(test_leaderboard_as_of)
     /* On 10 July the board is the full one, as served without as_of. */
     json_t *full = get_ok("/v1/leaderboards/humanitys-last-exam");
     json_t *on = get_ok("/v1/leaderboards/humanitys-last-exam?as_of=2025-07-10");
-    ck_assert_str_eq(member_str(on, "as_of"), "2025-07-10");
+    ck_assert_str_eq(test_member_str(on, "as_of"), "2025-07-10");
     ck_assert_msg(json_equal(json_object_get(on, "rankings"), json_object_get(full, "rankings")),
                   "the board as of 2025-07-10 differs from the full board");
     ck_assert(json_equal(json_object_get(on, "benchmark"), json_object_get(full, "benchmark")));
@@ -864,11 +824,11 @@ START_TEST(test_leaderboard_as_of)
 
     /* A coarser as_of means the end of its period. */
     json_t *month = get_ok("/v1/leaderboards/humanitys-last-exam?as_of=2025-07");
-    ck_assert_str_eq(member_str(month, "as_of"), "2025-07-31");
+    ck_assert_str_eq(test_member_str(month, "as_of"), "2025-07-31");
     ck_assert_uint_eq(json_array_size(json_object_get(month, "rankings")), 2);
     json_decref(month);
     json_t *year = get_ok("/v1/leaderboards/artificial-analysis-intelligence-index?as_of=2024");
-    ck_assert_str_eq(member_str(year, "as_of"), "2024-12-31");
+    ck_assert_str_eq(test_member_str(year, "as_of"), "2024-12-31");
     ck_assert_uint_eq(json_array_size(json_object_get(year, "rankings")), 0);
     json_decref(year);
     json_t *index = get_ok("/v1/leaderboards/artificial-analysis-intelligence-index"
@@ -884,16 +844,16 @@ static void check_usd(const json_t *money, json_int_t minor, const char *amount)
 {
     ck_assert_msg(json_is_object(money), "not a money object");
     ck_assert_int_eq(member_int(money, "amount_minor"), minor);
-    ck_assert_str_eq(member_str(money, "currency"), "USD");
-    ck_assert_str_eq(member_str(money, "amount"), amount);
+    ck_assert_str_eq(test_member_str(money, "currency"), "USD");
+    ck_assert_str_eq(test_member_str(money, "amount"), amount);
     ck_assert(json_is_false(json_object_get(money, "approximate")));
 }
 
 START_TEST(test_funding_xai)
 {
     json_t *f = get_ok("/v1/organizations/xai/funding");
-    ck_assert_str_eq(member_str(f, "id"), "xai");
-    ck_assert_str_eq(member_str(json_object_get(f, "organization"), "name"), "xAI");
+    ck_assert_str_eq(test_member_str(f, "id"), "xai");
+    ck_assert_str_eq(test_member_str(json_object_get(f, "organization"), "name"), "xAI");
 
     const json_t *rounds = json_object_get(f, "rounds");
     ck_assert_uint_eq(json_array_size(rounds), 3);
@@ -905,8 +865,8 @@ START_TEST(test_funding_xai)
     const char *prev = "";
     for (size_t i = 0; i < 3; i++) {
         const json_t *r = json_array_get(rounds, i);
-        ck_assert_str_eq(member_str(r, "id"), ids[i]);
-        const char *earliest = member_str(json_object_get(r, "announced"), "earliest");
+        ck_assert_str_eq(test_member_str(r, "id"), ids[i]);
+        const char *earliest = test_member_str(json_object_get(r, "announced"), "earliest");
         ck_assert_msg(strcmp(prev, earliest) <= 0, "%s is out of date order", ids[i]);
         prev = earliest;
         check_usd(json_object_get(r, "running_total"), running[i], running_text[i]);
@@ -920,8 +880,8 @@ START_TEST(test_funding_xai)
     check_usd(json_object_get(june, "amount"), 1000000000000, "10000000000.00");
     const json_t *tranches = json_object_get(june, "tranches");
     ck_assert_uint_eq(json_array_size(tranches), 2);
-    ck_assert_str_eq(member_str(json_array_get(tranches, 0), "kind"), "debt");
-    ck_assert_str_eq(member_str(json_array_get(tranches, 1), "kind"), "equity");
+    ck_assert_str_eq(test_member_str(json_array_get(tranches, 0), "kind"), "debt");
+    ck_assert_str_eq(test_member_str(json_array_get(tranches, 1), "kind"), "equity");
     check_usd(json_object_get(json_array_get(tranches, 0), "amount"), 500000000000,
               "5000000000.00");
     check_usd(json_object_get(json_array_get(tranches, 1), "amount"), 500000000000,
@@ -979,8 +939,8 @@ START_TEST(test_head)
     for (size_t i = 0; i < sizeof(targets) / sizeof(targets[0]); i++) {
         struct http_reply get, head;
         char get_type[128], head_type[128], length[32], expected_length[32];
-        http_get(server.port, targets[i], &get);
-        http_request(server.port, "HEAD", targets[i], NULL, &head);
+        http_get(test_daemon.port, targets[i], &get);
+        http_request(test_daemon.port, "HEAD", targets[i], NULL, &head);
         ck_assert_msg(head.status == get.status, "HEAD %s: %ld, GET %ld", targets[i],
                       head.status, get.status);
         ck_assert(http_reply_header(&get, "Content-Type", get_type, sizeof(get_type)));
@@ -989,7 +949,7 @@ START_TEST(test_head)
         ck_assert_str_eq(head_type, get_type);
         ck_assert_msg(http_reply_header(&head, "Content-Length", length, sizeof(length)),
                       "HEAD %s: no Content-Length", targets[i]);
-        format_target(expected_length, sizeof(expected_length), "%zu", get.body_len);
+        test_format(expected_length, sizeof(expected_length), "%zu", get.body_len);
         ck_assert_msg(strcmp(length, expected_length) == 0,
                       "HEAD %s: Content-Length %s, GET sent %s bytes", targets[i], length,
                       expected_length);
@@ -1048,13 +1008,13 @@ static void check_date(const json_t *d, const char *where)
     ck_assert_msg(json_object_size(d) == 6, "%s: a date has value, precision, qualifier, "
                                             "display, earliest and latest",
                   where);
-    ck_assert_msg(*member_str(d, "value"), "%s: empty date value", where);
-    ck_assert_msg(in_list(member_str(d, "precision"), precisions), "%s: bad precision", where);
+    ck_assert_msg(*test_member_str(d, "value"), "%s: empty date value", where);
+    ck_assert_msg(in_list(test_member_str(d, "precision"), precisions), "%s: bad precision", where);
     const json_t *q = json_object_get(d, "qualifier");
     ck_assert_msg(json_is_null(q) || (json_is_string(q) && in_list(json_string_value(q),
                                                                    qualifiers)),
                   "%s: bad qualifier", where);
-    ck_assert_msg(*member_str(d, "display"), "%s: empty display", where);
+    ck_assert_msg(*test_member_str(d, "display"), "%s: empty display", where);
     const char *qualifier = json_is_string(q) ? json_string_value(q) : "";
     const json_t *earliest = json_object_get(d, "earliest");
     const json_t *latest = json_object_get(d, "latest");
@@ -1062,11 +1022,11 @@ static void check_date(const json_t *d, const char *where)
     if (strcmp(qualifier, "before") == 0)
         ck_assert_msg(json_is_null(earliest), "%s: 'before' has an earliest day", where);
     else
-        ck_assert_msg(is_day(member_str(d, "earliest")), "%s: bad earliest", where);
+        ck_assert_msg(is_day(test_member_str(d, "earliest")), "%s: bad earliest", where);
     if (strcmp(qualifier, "after") == 0)
         ck_assert_msg(json_is_null(latest), "%s: 'after' has a latest day", where);
     else
-        ck_assert_msg(is_day(member_str(d, "latest")), "%s: bad latest", where);
+        ck_assert_msg(is_day(test_member_str(d, "latest")), "%s: bad latest", where);
     if (json_is_string(earliest) && json_is_string(latest))
         ck_assert_msg(strcmp(json_string_value(earliest), json_string_value(latest)) <= 0,
                       "%s: earliest after latest", where);
@@ -1078,7 +1038,7 @@ static void check_money(const json_t *m, const char *where)
     ck_assert_msg(json_object_size(m) == 4,
                   "%s: money has amount_minor, currency, amount and approximate", where);
     json_int_t minor = member_int(m, "amount_minor");
-    const char *currency = member_str(m, "currency");
+    const char *currency = test_member_str(m, "currency");
     ck_assert_msg(strlen(currency) == 3 && currency[0] >= 'A' && currency[0] <= 'Z' &&
                       currency[1] >= 'A' && currency[1] <= 'Z' && currency[2] >= 'A' &&
                       currency[2] <= 'Z',
@@ -1089,10 +1049,10 @@ static void check_money(const json_t *m, const char *where)
     /* Both have two minor digits: the decimal is exact, never a float. */
     unsigned long long abs_minor = minor < 0 ? 0ULL - (unsigned long long)minor
                                              : (unsigned long long)minor;
-    format_target(expected, sizeof(expected), "%s%llu.%02llu", minor < 0 ? "-" : "",
+    test_format(expected, sizeof(expected), "%s%llu.%02llu", minor < 0 ? "-" : "",
                   abs_minor / 100, abs_minor % 100);
-    ck_assert_msg(strcmp(member_str(m, "amount"), expected) == 0, "%s: amount '%s' for %lld",
-                  where, member_str(m, "amount"), (long long)minor);
+    ck_assert_msg(strcmp(test_member_str(m, "amount"), expected) == 0, "%s: amount '%s' for %lld",
+                  where, test_member_str(m, "amount"), (long long)minor);
 }
 
 /* Walks a response and checks every date and amount in it. */
@@ -1126,7 +1086,7 @@ START_TEST(test_value_shapes)
     char target[256];
     size_t dates = 0, money = 0;
     for (size_t i = 0; i < LIST_COUNT; i++) {
-        format_target(target, sizeof(target), "%s?limit=500", lists[i].path);
+        test_format(target, sizeof(target), "%s?limit=500", lists[i].path);
         json_t *list = get_ok(target);
         check_values(list, lists[i].path, &dates, &money);
         json_decref(list);
@@ -1207,7 +1167,7 @@ END_TEST
 static void expect_body(const char *target, const char *content_type, const char *body)
 {
     struct http_reply reply;
-    http_get(server.port, target, &reply);
+    http_get(test_daemon.port, target, &reply);
     ck_assert_msg(reply.status == 200, "%s: %ld", target, reply.status);
     assert_header(&reply, "Content-Type", content_type, target);
     ck_assert_msg(strcmp(reply.body, body) == 0, "%s: body %s", target, reply.body);
@@ -1221,8 +1181,8 @@ START_TEST(test_probes)
     expect_body("/healthz", "application/health+json", "{\"status\":\"pass\"}");
 
     json_t *live = get_typed("/livez?verbose", "application/health+json");
-    ck_assert_str_eq(member_str(live, "status"), "pass");
-    ck_assert_str_eq(member_str(json_object_get(json_object_get(live, "checks"), "process"),
+    ck_assert_str_eq(test_member_str(live, "status"), "pass");
+    ck_assert_str_eq(test_member_str(json_object_get(json_object_get(live, "checks"), "process"),
                                 "status"),
                      "pass");
     json_decref(live);
@@ -1230,14 +1190,14 @@ START_TEST(test_probes)
     static const char *const ready[] = {"/readyz?verbose", "/healthz?verbose"};
     for (size_t i = 0; i < 2; i++) {
         json_t *r = get_typed(ready[i], "application/health+json");
-        ck_assert_str_eq(member_str(r, "status"), "pass");
+        ck_assert_str_eq(test_member_str(r, "status"), "pass");
         const json_t *checks = json_object_get(r, "checks");
         const json_t *model = json_object_get(checks, "model");
-        ck_assert_str_eq(member_str(model, "status"), "pass");
+        ck_assert_str_eq(test_member_str(model, "status"), "pass");
         ck_assert_int_gt(member_int(model, "records"), 0);
-        const char *at = member_str(model, "loaded_at");
+        const char *at = test_member_str(model, "loaded_at");
         ck_assert_msg(is_utc_timestamp(at), "%s: loaded_at '%s'", ready[i], at);
-        ck_assert_str_eq(member_str(json_object_get(checks, "shutdown"), "status"), "pass");
+        ck_assert_str_eq(test_member_str(json_object_get(checks, "shutdown"), "status"), "pass");
         json_decref(r);
     }
 }
@@ -1248,7 +1208,7 @@ END_TEST
 static TCase *server_case(const char *name)
 {
     TCase *tc = tcase_create(name);
-    tcase_add_unchecked_fixture(tc, daemon_start, daemon_stop);
+    tcase_add_unchecked_fixture(tc, test_daemon_start, test_daemon_stop);
     tcase_set_timeout(tc, 120);
     return tc;
 }
@@ -1307,5 +1267,5 @@ static Suite *endpoints_suite(void)
 int main(void)
 {
     int failed = test_run_suite(endpoints_suite());
-    return failed == 0 && !daemon_failed ? EXIT_SUCCESS : EXIT_FAILURE;
+    return failed == 0 && !test_daemon_failed() ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -8,7 +8,6 @@
  * Last, the same daemon must still be ready and answer exactly as it did
  * before any of it.
  */
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,9 +22,6 @@
 
 /* ---- the daemon --------------------------------------------------------- */
 
-static struct test_server server;
-static bool daemon_failed;
-
 /* The leaderboard as first served, before any error: the last test wants
  * the same bytes. Fetched in the runner's process, which outlives tests. */
 #define BASELINE_TARGET "/v1/leaderboards/humanitys-last-exam"
@@ -35,8 +31,8 @@ static size_t baseline_len;
 static void daemon_start(void)
 {
     struct http_reply reply;
-    test_server_start(&server, NULL);
-    http_get(server.port, BASELINE_TARGET, &reply);
+    test_daemon_start();
+    http_get(test_daemon.port, BASELINE_TARGET, &reply);
     ck_assert_msg(reply.status == 200, "the baseline leaderboard answered %ld", reply.status);
     baseline = reply.body;
     baseline_len = reply.body_len;
@@ -47,34 +43,12 @@ static void daemon_start(void)
 /* No ck_assert here: an unchecked teardown has nowhere to report to. */
 static void daemon_stop(void)
 {
-    int status = test_server_stop(&server);
-    if (status != 0) {
-        fprintf(stderr, "test_http_errors: frontierd exited with status %d on SIGTERM\n",
-                status);
-        daemon_failed = true;
-    }
+    test_daemon_stop();
     free(baseline);
     baseline = NULL;
 }
 
 /* ---- helpers ------------------------------------------------------------ */
-
-__attribute__((format(printf, 3, 4))) static void format_target(char *out, size_t size,
-                                                                 const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(out, size, fmt, ap);
-    va_end(ap);
-    ck_assert_msg(n >= 0 && (size_t)n < size, "a request target does not fit: %s", fmt);
-}
-
-static const char *member_str(const json_t *obj, const char *key)
-{
-    const char *s = json_string_value(json_object_get(obj, key));
-    ck_assert_msg(s != NULL, "member '%s' is not a string", key);
-    return s;
-}
 
 static void assert_contains(const char *text, const char *part, const char *what)
 {
@@ -94,7 +68,7 @@ static json_t *problem_reply(const char *method, const char *target, long status
 {
     struct http_reply reply;
     char type[128], expected_type[128];
-    http_request(server.port, method, target, NULL, &reply);
+    http_request(test_daemon.port, method, target, NULL, &reply);
     ck_assert_msg(reply.status == status, "%s %s: status %ld, expected %ld: %.400s", method,
                   target, reply.status, status, reply.body);
     ck_assert_msg(http_reply_header(&reply, "Content-Type", type, sizeof(type)),
@@ -102,17 +76,17 @@ static json_t *problem_reply(const char *method, const char *target, long status
     ck_assert_msg(strcmp(type, "application/problem+json") == 0, "%s %s: Content-Type %s",
                   method, target, type);
     json_t *body = http_reply_json(&reply);
-    format_target(expected_type, sizeof(expected_type), "/problems/%s", slug);
-    ck_assert_msg(strcmp(member_str(body, "type"), expected_type) == 0, "%s %s: type %s",
-                  method, target, member_str(body, "type"));
-    ck_assert_msg(strcmp(member_str(body, "title"), title) == 0, "%s %s: title %s", method,
-                  target, member_str(body, "title"));
+    test_format(expected_type, sizeof(expected_type), "/problems/%s", slug);
+    ck_assert_msg(strcmp(test_member_str(body, "type"), expected_type) == 0, "%s %s: type %s",
+                  method, target, test_member_str(body, "type"));
+    ck_assert_msg(strcmp(test_member_str(body, "title"), title) == 0, "%s %s: title %s", method,
+                  target, test_member_str(body, "title"));
     ck_assert_msg(json_integer_value(json_object_get(body, "status")) == status,
                   "%s %s: the body's status differs", method, target);
-    ck_assert_msg(*member_str(body, "detail"), "%s %s: empty detail", method, target);
-    ck_assert_msg(strcmp(member_str(body, "instance"), instance) == 0,
+    ck_assert_msg(*test_member_str(body, "detail"), "%s %s: empty detail", method, target);
+    ck_assert_msg(strcmp(test_member_str(body, "instance"), instance) == 0,
                   "%s %s: instance '%s', expected '%s'", method, target,
-                  member_str(body, "instance"), instance);
+                  test_member_str(body, "instance"), instance);
     if (reply_out)
         *reply_out = reply;
     else
@@ -147,23 +121,23 @@ static void expect_bad_value(const char *target, const char *param, const char *
     char path[512];
     path_of(target, path, sizeof(path));
     json_t *body = problem(target, 400, "invalid-parameter", "Invalid Parameter", path);
-    ck_assert_msg(strcmp(member_str(body, "parameter"), param) == 0, "%s: parameter %s",
-                  target, member_str(body, "parameter"));
+    ck_assert_msg(strcmp(test_member_str(body, "parameter"), param) == 0, "%s: parameter %s",
+                  target, test_member_str(body, "parameter"));
     const json_t *v = json_object_get(body, "value");
     if (value) {
         ck_assert_msg(json_is_string(v) && strcmp(json_string_value(v), value) == 0,
                       "%s: value is not '%s'", target, value);
         char quoted[512];
-        format_target(quoted, sizeof(quoted), "'%s'", value);
-        assert_contains(member_str(body, "detail"), quoted, "detail");
+        test_format(quoted, sizeof(quoted), "'%s'", value);
+        assert_contains(test_member_str(body, "detail"), quoted, "detail");
     } else {
         ck_assert_msg(json_is_null(v), "%s: value is not null", target);
-        assert_contains(member_str(body, "detail"), "needs a value", "detail");
+        assert_contains(test_member_str(body, "detail"), "needs a value", "detail");
     }
     char quoted_param[128];
-    format_target(quoted_param, sizeof(quoted_param), "'%s'", param);
-    assert_contains(member_str(body, "detail"), quoted_param, "detail");
-    assert_contains(member_str(body, "allowed"), allowed_part, "allowed");
+    test_format(quoted_param, sizeof(quoted_param), "'%s'", param);
+    assert_contains(test_member_str(body, "detail"), quoted_param, "detail");
+    assert_contains(test_member_str(body, "allowed"), allowed_part, "allowed");
     json_decref(body);
 }
 
@@ -193,12 +167,12 @@ static void expect_param_rejected(const char *target, const char *param, const c
     char path[512];
     path_of(target, path, sizeof(path));
     json_t *body = problem(target, 400, "invalid-parameter", "Invalid Parameter", path);
-    ck_assert_msg(strcmp(member_str(body, "parameter"), param) == 0, "%s: parameter %s",
-                  target, member_str(body, "parameter"));
+    ck_assert_msg(strcmp(test_member_str(body, "parameter"), param) == 0, "%s: parameter %s",
+                  target, test_member_str(body, "parameter"));
     char *list = joined(json_object_get(body, "allowed_parameters"));
     ck_assert_msg(strcmp(list, accepted) == 0, "%s: allowed_parameters [%s], expected [%s]",
                   target, list, accepted);
-    assert_contains(member_str(body, "detail"), detail_part, "detail");
+    assert_contains(test_member_str(body, "detail"), detail_part, "detail");
     free(list);
     json_decref(body);
 }
@@ -214,7 +188,7 @@ START_TEST(test_unknown_paths)
     };
     for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
         json_t *body = problem(paths[i], 404, "not-found", "Not Found", paths[i]);
-        assert_contains(member_str(body, "detail"), paths[i], "detail");
+        assert_contains(test_member_str(body, "detail"), paths[i], "detail");
         json_decref(body);
     }
 }
@@ -244,20 +218,20 @@ START_TEST(test_unknown_ids)
     };
     char target[256], detail[256];
     for (size_t i = 0; i < sizeof(item_routes) / sizeof(item_routes[0]); i++) {
-        format_target(target, sizeof(target), "%sno-such-record%s", item_routes[i].prefix,
+        test_format(target, sizeof(target), "%sno-such-record%s", item_routes[i].prefix,
                       item_routes[i].suffix);
         json_t *body = problem(target, 404, "not-found", "Not Found", target);
-        format_target(detail, sizeof(detail), "no %s has the id 'no-such-record'",
+        test_format(detail, sizeof(detail), "no %s has the id 'no-such-record'",
                       item_routes[i].kind);
-        ck_assert_msg(strcmp(member_str(body, "detail"), detail) == 0, "%s: detail '%s'",
-                      target, member_str(body, "detail"));
-        ck_assert_str_eq(member_str(body, "id"), "no-such-record");
+        ck_assert_msg(strcmp(test_member_str(body, "detail"), detail) == 0, "%s: detail '%s'",
+                      target, test_member_str(body, "detail"));
+        ck_assert_str_eq(test_member_str(body, "id"), "no-such-record");
         json_decref(body);
     }
     /* Ids are case-sensitive. */
     json_t *body = problem("/v1/models/GROK-4", 404, "not-found", "Not Found",
                            "/v1/models/GROK-4");
-    ck_assert_str_eq(member_str(body, "id"), "GROK-4");
+    ck_assert_str_eq(test_member_str(body, "id"), "GROK-4");
     json_decref(body);
 }
 END_TEST
@@ -269,10 +243,10 @@ START_TEST(test_unknown_leaderboard_consistent)
                             "Not Found", "/v1/leaderboards/no-such-benchmark");
     json_t *dated = problem("/v1/leaderboards/no-such-benchmark?as_of=2025-07-10", 404,
                             "not-found", "Not Found", "/v1/leaderboards/no-such-benchmark");
-    ck_assert_str_eq(member_str(dated, "id"), "no-such-benchmark");
-    ck_assert_msg(strcmp(member_str(plain, "detail"), member_str(dated, "detail")) == 0,
+    ck_assert_str_eq(test_member_str(dated, "id"), "no-such-benchmark");
+    ck_assert_msg(strcmp(test_member_str(plain, "detail"), test_member_str(dated, "detail")) == 0,
                   "the same missing leaderboard is described two ways: '%s' and '%s'",
-                  member_str(plain, "detail"), member_str(dated, "detail"));
+                  test_member_str(plain, "detail"), test_member_str(dated, "detail"));
     json_decref(dated);
     json_decref(plain);
 }
@@ -284,11 +258,11 @@ START_TEST(test_unknown_id_not_utf8)
 {
     json_t *body = problem("/v1/models/%FFx", 404, "not-found", "Not Found",
                            "/v1/models/\xEF\xBF\xBDx");
-    ck_assert_str_eq(member_str(body, "detail"), "no model has the id '\xEF\xBF\xBDx'");
+    ck_assert_str_eq(test_member_str(body, "detail"), "no model has the id '\xEF\xBF\xBDx'");
     ck_assert_msg(json_is_string(json_object_get(body, "id")),
                   "the 404 for a non-UTF-8 id lacks its \"id\" member: %s",
                   json_dumps(body, JSON_COMPACT));
-    ck_assert_str_eq(member_str(body, "id"), "\xEF\xBF\xBDx");
+    ck_assert_str_eq(test_member_str(body, "id"), "\xEF\xBF\xBDx");
     json_decref(body);
 }
 END_TEST
@@ -327,7 +301,7 @@ START_TEST(test_unknown_parameters)
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         char quoted[128];
-        format_target(quoted, sizeof(quoted), "unknown query parameter '%s'", cases[i].param);
+        test_format(quoted, sizeof(quoted), "unknown query parameter '%s'", cases[i].param);
         expect_param_rejected(cases[i].target, cases[i].param, cases[i].accepted, quoted);
     }
 }
@@ -375,7 +349,7 @@ START_TEST(test_too_many_parameters)
     json_t *body = problem(target.data, 400, "too-many-parameters", "Too Many Parameters",
                            "/v1/models");
     ck_assert_int_eq(json_integer_value(json_object_get(body, "maximum")), 32);
-    assert_contains(member_str(body, "detail"), "at most 32", "detail");
+    assert_contains(test_member_str(body, "detail"), "at most 32", "detail");
     char *list = joined(json_object_get(body, "allowed_parameters"));
     ck_assert_str_eq(list, "limit,cursor,organization,status,kind");
     free(list);
@@ -420,10 +394,10 @@ START_TEST(test_bad_limit)
     expect_bad_value("/v1/models?limit", "limit", NULL, "from 1 to 500");
 
     /* The bounds themselves are fine. */
-    json_t *one = http_get_json(server.port, "/v1/models?limit=1", 200);
+    json_t *one = http_get_json(test_daemon.port, "/v1/models?limit=1", 200);
     ck_assert_int_eq(json_integer_value(json_object_get(one, "limit")), 1);
     json_decref(one);
-    json_t *max = http_get_json(server.port, "/v1/models?limit=500", 200);
+    json_t *max = http_get_json(test_daemon.port, "/v1/models?limit=500", 200);
     ck_assert_int_eq(json_integer_value(json_object_get(max, "limit")), 500);
     json_decref(max);
 }
@@ -468,7 +442,7 @@ START_TEST(test_bad_enum_values)
         path_of(cases[i].target, path, sizeof(path));
         json_t *body = problem(cases[i].target, 400, "invalid-parameter", "Invalid Parameter",
                                path);
-        ck_assert_str_eq(member_str(body, "allowed"), cases[i].allowed);
+        ck_assert_str_eq(test_member_str(body, "allowed"), cases[i].allowed);
         json_decref(body);
     }
     expect_bad_value("/v1/models?status=", "status", "", "non-empty");
@@ -515,8 +489,8 @@ START_TEST(test_bad_references)
         path_of(cases[i].target, path, sizeof(path));
         json_t *body = problem(cases[i].target, 400, "invalid-parameter", "Invalid Parameter",
                                path);
-        format_target(reason, sizeof(reason), "no %s has this id", cases[i].kind);
-        assert_contains(member_str(body, "detail"), reason, "detail");
+        test_format(reason, sizeof(reason), "no %s has this id", cases[i].kind);
+        assert_contains(test_member_str(body, "detail"), reason, "detail");
         json_decref(body);
     }
 }
@@ -539,14 +513,14 @@ START_TEST(test_bad_cursors)
                      "YTpuby1zdWNoLW1vZGVs", allowed);
 
     /* A real cursor of /v1/models means nothing to /v1/timeline. */
-    json_t *page = http_get_json(server.port, "/v1/models?limit=2", 200);
-    const char *cursor = member_str(page, "next_cursor");
+    json_t *page = http_get_json(test_daemon.port, "/v1/models?limit=2", 200);
+    const char *cursor = test_member_str(page, "next_cursor");
     char target[256];
-    format_target(target, sizeof(target), "/v1/timeline?cursor=%s", cursor);
+    test_format(target, sizeof(target), "/v1/timeline?cursor=%s", cursor);
     expect_bad_value(target, "cursor", cursor, allowed);
     /* ... while it still works where it came from. */
-    format_target(target, sizeof(target), "/v1/models?limit=2&cursor=%s", cursor);
-    json_t *next = http_get_json(server.port, target, 200);
+    test_format(target, sizeof(target), "/v1/models?limit=2&cursor=%s", cursor);
+    json_t *next = http_get_json(test_daemon.port, target, 200);
     ck_assert_uint_eq(json_array_size(json_object_get(next, "items")), 2);
     json_decref(next);
     json_decref(page);
@@ -572,11 +546,11 @@ START_TEST(test_bad_dates)
     /* The detail says what is wrong with the date, not only that it is. */
     json_t *body = problem("/v1/timeline?from=2025-13", 400, "invalid-parameter",
                            "Invalid Parameter", "/v1/timeline");
-    assert_contains(member_str(body, "detail"), "month", "detail");
+    assert_contains(test_member_str(body, "detail"), "month", "detail");
     json_decref(body);
     body = problem("/v1/timeline?from=2025-02-30", 400, "invalid-parameter",
                    "Invalid Parameter", "/v1/timeline");
-    assert_contains(member_str(body, "detail"), "day", "detail");
+    assert_contains(test_member_str(body, "detail"), "day", "detail");
     json_decref(body);
 
     /* A range that ends before it starts can match nothing. */
@@ -585,11 +559,11 @@ START_TEST(test_bad_dates)
     expect_bad_value("/v1/timeline?to=2025-05-14&from=2025-05-15", "from", "2025-05-15",
                      "on or before the to date");
     /* ... but ranges that overlap at all are fine. */
-    json_t *ok = http_get_json(server.port, "/v1/timeline?from=2025-05-15&to=2025-05", 200);
+    json_t *ok = http_get_json(test_daemon.port, "/v1/timeline?from=2025-05-15&to=2025-05", 200);
     json_decref(ok);
-    ok = http_get_json(server.port, "/v1/timeline?from=2025-05-31&to=2025-05", 200);
+    ok = http_get_json(test_daemon.port, "/v1/timeline?from=2025-05-31&to=2025-05", 200);
     json_decref(ok);
-    ok = http_get_json(server.port, "/v1/timeline?from=2024-02-29", 200);
+    ok = http_get_json(test_daemon.port, "/v1/timeline?from=2024-02-29", 200);
     json_decref(ok);
 }
 END_TEST
@@ -603,7 +577,7 @@ START_TEST(test_bad_as_of)
                                           "yesterday", "20250709", "2025-07-09T00%3A00", ""};
     char target[256];
     for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
-        format_target(target, sizeof(target), "/v1/leaderboards/humanitys-last-exam?as_of=%s",
+        test_format(target, sizeof(target), "/v1/leaderboards/humanitys-last-exam?as_of=%s",
                       encoded[i]);
         expect_bad_value(target, "as_of", values[i], allowed);
     }
@@ -658,11 +632,11 @@ START_TEST(test_wrong_methods)
         ck_assert_msg(http_reply_header(&reply, "Allow", allow, sizeof(allow)),
                       "%s %s: a 405 without Allow", methods[m], routes[_i]);
         ck_assert_str_eq(allow, "GET, HEAD, OPTIONS");
-        ck_assert_str_eq(member_str(body, "method"), methods[m]);
+        ck_assert_str_eq(test_member_str(body, "method"), methods[m]);
         char *list = joined(json_object_get(body, "allowed_methods"));
         ck_assert_str_eq(list, "GET,HEAD,OPTIONS");
         free(list);
-        assert_contains(member_str(body, "detail"), methods[m], "detail");
+        assert_contains(test_member_str(body, "detail"), methods[m], "detail");
         http_reply_free(&reply);
         json_decref(body);
     }
@@ -674,7 +648,7 @@ START_TEST(test_options)
 {
     struct http_reply reply;
     char allow[128];
-    http_request(server.port, "OPTIONS", routes[_i], NULL, &reply);
+    http_request(test_daemon.port, "OPTIONS", routes[_i], NULL, &reply);
     ck_assert_msg(reply.status == 204, "OPTIONS %s: %ld", routes[_i], reply.status);
     ck_assert_msg(http_reply_header(&reply, "Allow", allow, sizeof(allow)),
                   "OPTIONS %s: no Allow", routes[_i]);
@@ -702,7 +676,7 @@ START_TEST(test_lowercase_get_is_not_get)
 {
     struct http_reply reply;
     char type[128];
-    http_request(server.port, "get", "/v1/models", NULL, &reply);
+    http_request(test_daemon.port, "get", "/v1/models", NULL, &reply);
     ck_assert_msg(reply.status >= 400, "\"get\" was answered %ld", reply.status);
     ck_assert(http_reply_header(&reply, "Content-Type", type, sizeof(type)));
     ck_assert_str_eq(type, "application/problem+json");
@@ -722,7 +696,7 @@ START_TEST(test_unrecognised_method_501)
     for (size_t m = 0; m < 2; m++) {
         struct http_reply reply;
         char type[128];
-        http_request(server.port, methods[m], "/v1/models", NULL, &reply);
+        http_request(test_daemon.port, methods[m], "/v1/models", NULL, &reply);
         ck_assert_msg(reply.status == 501, "%s /v1/models: %ld, expected 501 Not Implemented",
                       methods[m], reply.status);
         ck_assert(http_reply_header(&reply, "Content-Type", type, sizeof(type)));
@@ -740,8 +714,8 @@ END_TEST
 static void expect_same_body(const char *target, const char *reference)
 {
     struct http_reply a, b;
-    http_get(server.port, target, &a);
-    http_get(server.port, reference, &b);
+    http_get(test_daemon.port, target, &a);
+    http_get(test_daemon.port, reference, &b);
     ck_assert_msg(a.status == 200, "%s: %ld", target, a.status);
     ck_assert_msg(b.status == 200, "%s: %ld", reference, b.status);
     ck_assert_msg(a.body_len == b.body_len && memcmp(a.body, b.body, a.body_len) == 0,
@@ -787,7 +761,7 @@ START_TEST(test_encoded_nul)
     fr_buf_init(&wrong);
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         struct http_reply reply;
-        http_get(server.port, cases[i].target, &reply);
+        http_get(test_daemon.port, cases[i].target, &reply);
         bool right = reply.status == 400 || (!cases[i].in_query && reply.status == 404);
         if (!right)
             ck_assert(fr_buf_appendf(&wrong, "\n  GET %s: %ld", cases[i].target,
@@ -809,7 +783,7 @@ START_TEST(test_odd_paths)
     for (size_t i = 0; i < sizeof(targets) / sizeof(targets[0]); i++) {
         struct http_reply reply;
         char type[128];
-        http_get(server.port, targets[i], &reply);
+        http_get(test_daemon.port, targets[i], &reply);
         ck_assert_msg(reply.status == 400 || reply.status == 404, "GET %s: %ld", targets[i],
                       reply.status);
         ck_assert(http_reply_header(&reply, "Content-Type", type, sizeof(type)));
@@ -828,12 +802,12 @@ END_TEST
 START_TEST(test_still_serving)
 {
     struct http_reply reply;
-    http_get(server.port, "/readyz", &reply);
+    http_get(test_daemon.port, "/readyz", &reply);
     ck_assert_int_eq(reply.status, 200);
     ck_assert_str_eq(reply.body, "{\"status\":\"pass\"}");
     http_reply_free(&reply);
 
-    http_get(server.port, BASELINE_TARGET, &reply);
+    http_get(test_daemon.port, BASELINE_TARGET, &reply);
     ck_assert_int_eq(reply.status, 200);
     ck_assert_ptr_nonnull(baseline);
     ck_assert_msg(reply.body_len == baseline_len &&
@@ -882,5 +856,5 @@ static Suite *errors_suite(void)
 int main(void)
 {
     int failed = test_run_suite(errors_suite());
-    return failed == 0 && !daemon_failed ? EXIT_SUCCESS : EXIT_FAILURE;
+    return failed == 0 && !test_daemon_failed() ? EXIT_SUCCESS : EXIT_FAILURE;
 }
