@@ -14,6 +14,7 @@
 
 #include "frontier/api.h"
 #include "frontier/config.h"
+#include "frontier/docs.h"
 #include "frontier/model.h"
 #include "frontier/server.h"
 #include "frontier/store.h"
@@ -57,12 +58,28 @@ static int load_snapshot(const struct fr_config *config, struct fr_store **store
     return 0;
 }
 
+/* One line per method and route ("GET /v1/models/{id}"); HEAD and OPTIONS
+ * are answered for every GET route and not listed. */
+static void print_routes(void)
+{
+    for (const struct fr_route *const *table = fr_api_routes; *table; table++) {
+        for (const struct fr_route *route = *table; route->pattern; route++) {
+            for (unsigned bit = 1; bit < FR_METHOD_OTHER; bit <<= 1) {
+                const char *name = fr_method_name((enum fr_method)bit);
+                if ((route->methods & bit) && name)
+                    printf("%s %s\n", name, route->pattern);
+            }
+        }
+    }
+}
+
 int main(int argc, char *argv[])
 {
     struct fr_config config;
     enum fr_config_action action = FR_CONFIG_RUN;
     struct fr_store *store = NULL;
     struct fr_server *server = NULL;
+    struct fr_docs *docs = NULL;
     char error[1024] = "";
     int status = 1;
     sigset_t signals;
@@ -79,6 +96,10 @@ int main(int argc, char *argv[])
         printf("frontierd %s\n", FRONTIER_VERSION);
         return 0;
     }
+    if (action == FR_CONFIG_ROUTES) {
+        print_routes();
+        return 0;
+    }
 
     /* Block the shutdown signals before any thread starts, so the server's
      * threads inherit the mask and only sigwait below receives them. */
@@ -90,6 +111,13 @@ int main(int argc, char *argv[])
 
     if (load_snapshot(&config, &store) != 0)
         goto out;
+    if (fr_docs_load(config.docs, &docs, error, sizeof(error)) != FR_OK) {
+        fprintf(stderr, "frontierd: the embedded API contract is unreadable: %s\n", error);
+        goto out;
+    }
+    if (fr_docs_bundle_problem(docs))
+        fprintf(stderr, "frontierd: /docs is unavailable: no redoc.standalone.js in %s\n",
+                config.docs);
 
     struct fr_server_options options = {
         .bind = config.bind,
@@ -97,6 +125,7 @@ int main(int argc, char *argv[])
         .threads = config.threads,
         .routes = fr_api_routes,
         .snapshots = {acquire_current, release_current, NULL},
+        .docs = docs,
     };
     if (fr_server_start(&options, &server, error, sizeof(error)) != FR_OK) {
         fprintf(stderr, "frontierd: %s\n", error);
@@ -123,5 +152,6 @@ out:
     current = NULL;
     pthread_mutex_unlock(&current_lock);
     fr_store_close(store);
+    fr_docs_free(docs);
     return status;
 }

@@ -9,8 +9,9 @@
  *   db       --db        FRONTIERD_DB          data/frontier.db (":memory:" allowed)
  *   seed     --seed      FRONTIERD_SEED        data/seed   (imported into a new db)
  *   threads  --threads   FRONTIERD_THREADS     0           (0: one per CPU; max 256)
+ *   docs     --docs      FRONTIERD_DOCS        node_modules/redoc/bundles (for /docs)
  *   config   --config    FRONTIERD_CONFIG      (none)      the INI file to read
- * The INI file has one [server] section holding bind, port and threads, and a
+ * The INI file has one [server] section holding bind, port, threads and docs, and a
  * [store] section holding db and seed.
  */
 #ifndef FRONTIER_CONFIG_H
@@ -22,6 +23,8 @@
 #include "frontier/status.h"
 
 #define FR_CONFIG_PATH_MAX 4096
+/* Where `npm ci` puts Redoc's standalone bundle, relative to the checkout. */
+#define FR_CONFIG_DOCS_DEFAULT "node_modules/redoc/bundles"
 
 struct fr_config {
     char bind[64];
@@ -29,6 +32,7 @@ struct fr_config {
     char db[FR_CONFIG_PATH_MAX];
     char seed[FR_CONFIG_PATH_MAX];
     unsigned threads; /* resolved: never 0 after fr_config_load */
+    char docs[FR_CONFIG_PATH_MAX];
     char config_file[FR_CONFIG_PATH_MAX]; /* "" when none was read */
 };
 
@@ -36,6 +40,7 @@ enum fr_config_action {
     FR_CONFIG_RUN = 0,  /* start the daemon */
     FR_CONFIG_HELP,     /* --help was given: print usage, exit 0 */
     FR_CONFIG_VERSION,  /* --version was given: print version, exit 0 */
+    FR_CONFIG_ROUTES,   /* --routes was given: print the routes, exit 0 */
 };
 
 /* Builds the configuration from defaults, the file named by --config or

@@ -15,6 +15,7 @@
 #include "frontier/status.h"
 
 struct fr_snapshot;
+struct fr_docs;
 
 enum fr_method {
     FR_METHOD_GET = 1 << 0,
@@ -45,6 +46,7 @@ struct fr_request {
     const char *path_params[FR_MAX_PATH_PARAMS]; /* "{id}" captures, set by the router */
     size_t path_param_count;
     const struct fr_snapshot *snapshot; /* borrowed; NULL when no model is loaded */
+    const struct fr_docs *docs;         /* borrowed; NULL when not loaded */
     bool shutting_down;                 /* the daemon is draining */
 };
 
@@ -131,6 +133,9 @@ struct fr_route {
  * No route for the path: 404 not-found problem. A route for the path but not
  * the method: 405 method-not-allowed with an Allow header listing the
  * methods. tables ends with NULL. */
+/* "GET", "HEAD", ... for one method bit; NULL for FR_METHOD_OTHER. Static. */
+const char *fr_method_name(enum fr_method method);
+
 void fr_router_dispatch(const struct fr_route *const *tables, struct fr_request *req,
                         struct fr_response *resp);
 

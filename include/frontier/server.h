@@ -13,6 +13,7 @@
 #include "frontier/status.h"
 
 struct fr_snapshot;
+struct fr_docs;
 
 /* Where requests get their snapshot: acquire returns a referenced snapshot
  * (or NULL when none is loaded), release drops that reference. Both must be
@@ -31,6 +32,7 @@ struct fr_server_options {
     unsigned threads;   /* size of the thread pool, at least 1 */
     const struct fr_route *const *routes; /* NULL-ended list of tables, borrowed */
     struct fr_snapshot_source snapshots;
+    const struct fr_docs *docs; /* borrowed, may be NULL; outlives the server */
 };
 
 struct fr_server;

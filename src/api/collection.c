@@ -206,13 +206,16 @@ void api_get(const struct fr_request *req, struct fr_response *resp,
              enum fr_collection_id id)
 {
     static const char *const none[] = {NULL};
-    if (api_not_ready(req, resp) || fr_request_check_query(req, none, resp) != FR_OK)
+    if (api_not_ready(req, resp))
         return;
+    /* A record that does not exist is a 404 whatever the query says. */
     const char *key = req->path_param_count > 0 ? req->path_params[0] : "";
     const struct fr_item *item = fr_collection_find(fr_snapshot_collection(req->snapshot, id), key);
     if (!item) {
         api_not_found(req, resp, fr_collection_def_get(id)->item_name, key);
         return;
     }
+    if (fr_request_check_query(req, none, resp) != FR_OK)
+        return;
     fr_response_borrow(resp, 200, FR_CONTENT_JSON, item->json, item->json_len);
 }

@@ -21,7 +21,14 @@ static void leaderboard_get(const struct fr_request *req, struct fr_response *re
     struct fr_date as_of;
     json_t *board = NULL;
 
-    if (api_not_ready(req, resp) || fr_request_check_query(req, accepted, resp) != FR_OK)
+    if (api_not_ready(req, resp))
+        return;
+    if (!fr_collection_find(fr_snapshot_collection(req->snapshot, FR_COLL_BENCHMARKS),
+                            benchmark)) {
+        api_not_found(req, resp, "benchmark", benchmark);
+        return;
+    }
+    if (fr_request_check_query(req, accepted, resp) != FR_OK)
         return;
     bool given = false;
     const char *value = fr_request_query(req, "as_of", &given);

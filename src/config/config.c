@@ -31,7 +31,7 @@
  * The keys and where each can be set
  * ------------------------------------------------------------------------ */
 
-enum key { KEY_BIND, KEY_PORT, KEY_DB, KEY_SEED, KEY_THREADS, KEY_COUNT };
+enum key { KEY_BIND, KEY_PORT, KEY_DB, KEY_SEED, KEY_THREADS, KEY_DOCS, KEY_COUNT };
 
 struct key_info {
     const char *name;    /* INI key, also the name used in messages */
@@ -52,6 +52,8 @@ static const struct key_info keys[KEY_COUNT] = {
                   "a non-empty path shorter than " PATH_MAX_TEXT " bytes"},
     [KEY_THREADS] = {"threads", "server", "--threads", "FRONTIERD_THREADS",
                      "an integer from 0 to 256, where 0 means one per CPU"},
+    [KEY_DOCS] = {"docs", "server", "--docs", "FRONTIERD_DOCS",
+                  "a non-empty path shorter than " PATH_MAX_TEXT " bytes"},
 };
 
 #define CONFIG_KEY "config"
@@ -237,6 +239,9 @@ static enum fr_status apply_value(struct fr_config *config, enum key k, const ch
     case KEY_THREADS:
         ok = parse_uint(value, THREADS_MAX, &config->threads);
         break;
+    case KEY_DOCS:
+        ok = copy_path(value, config->docs);
+        break;
     case KEY_COUNT:
         break;
     }
@@ -406,7 +411,8 @@ static int ini_handle(void *user, const char *section, const char *name, const c
         } else {
             set_error(ctx->err, "the config file %s line %d: unknown key '%s' in [%s]; the keys "
                       "are %s", ctx->path, ctx->line, shown, section,
-                      strcmp(section, "server") == 0 ? "bind, port and threads" : "db and seed");
+                      strcmp(section, "server") == 0 ? "bind, port, threads and docs"
+                                                     : "db and seed");
         }
         goto fail;
     }
@@ -485,7 +491,7 @@ static bool looks_like_flag(const char *arg)
     return strncmp(arg, "--", 2) == 0 || strcmp(arg, "-h") == 0 || strcmp(arg, "-V") == 0;
 }
 
-/* Scans argv left to right. --help and --version end the scan, as in GNU
+/* Scans argv left to right. --help, --version and --routes end the scan, as in GNU
  * tools, so that a mistake after them does not hide the help; a mistake
  * before them is reported. A flag given twice keeps its last value. */
 static enum fr_status parse_args(int argc, char *const argv[], struct flag_values *flags,
@@ -510,6 +516,10 @@ static enum fr_status parse_args(int argc, char *const argv[], struct flag_value
             *action = FR_CONFIG_VERSION;
             return FR_OK;
         }
+        if (strcmp(arg, "--routes") == 0) {
+            *action = FR_CONFIG_ROUTES;
+            return FR_OK;
+        }
         quote_value(shown, arg);
         if (arg[0] != '-' || arg[1] == '\0') {
             set_error(err, "unexpected argument '%s': only flags are accepted (see --help)",
@@ -530,7 +540,8 @@ static enum fr_status parse_args(int argc, char *const argv[], struct flag_value
         }
         if (slot == NULL) {
             if ((name_len == 6 && memcmp(arg, "--help", 6) == 0) ||
-                (name_len == 9 && memcmp(arg, "--version", 9) == 0)) {
+                (name_len == 9 && memcmp(arg, "--version", 9) == 0) ||
+                (name_len == 8 && memcmp(arg, "--routes", 8) == 0)) {
                 set_error(err, "%.*s takes no value, got '%s'", (int)name_len, arg, shown);
             } else {
                 set_error(err, "unknown flag '%s' (see --help)", shown);
@@ -574,6 +585,7 @@ static void set_defaults(struct fr_config *config)
     config->port = 8080;
     memcpy(config->db, "data/frontier.db", sizeof "data/frontier.db");
     memcpy(config->seed, "data/seed", sizeof "data/seed");
+    memcpy(config->docs, FR_CONFIG_DOCS_DEFAULT, sizeof FR_CONFIG_DOCS_DEFAULT);
     config->threads = 0;
 }
 
@@ -701,9 +713,13 @@ const char *fr_config_usage(void)
            "                   seed data imported into a new database\n"
            "  --threads N      FRONTIERD_THREADS    0\n"
            "                   worker threads, 0 to 256; 0 means one per online CPU\n"
+           "  --docs DIR       FRONTIERD_DOCS       " FR_CONFIG_DOCS_DEFAULT "\n"
+           "                   directory holding redoc.standalone.js for /docs\n"
            "  --config PATH    FRONTIERD_CONFIG     (none)\n"
-           "                   INI file with [server] bind, port, threads and\n"
+           "                   INI file with [server] bind, port, threads, docs and\n"
            "                   [store] db, seed\n"
+           "  --routes\n"
+           "                   print every route the server answers and exit\n"
            "  -h, --help\n"
            "                   print this help and exit\n"
            "  -V, --version\n"

@@ -23,6 +23,15 @@ static const struct {
 
 #define METHOD_COUNT (sizeof method_names / sizeof method_names[0])
 
+const char *fr_method_name(enum fr_method method)
+{
+    for (size_t i = 0; i < METHOD_COUNT; i++) {
+        if (method_names[i].method == method)
+            return method_names[i].name;
+    }
+    return NULL;
+}
+
 /* Where one "{name}" capture lies in the path. */
 struct capture {
     const char *start;

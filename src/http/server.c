@@ -27,6 +27,7 @@ struct fr_server {
     struct MHD_Daemon *daemon;
     const struct fr_route *const *routes;
     struct fr_snapshot_source snapshots;
+    const struct fr_docs *docs;
     unsigned port;
     atomic_bool shutting_down;
     /* While the daemon starts, the last message it logs is kept so that
@@ -273,6 +274,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection,
     req.method_name = method;
     req.path = url;
     req.snapshot = context->snapshot;
+    req.docs = server->docs;
     req.shutting_down = atomic_load_explicit(&server->shutting_down, memory_order_relaxed);
     MHD_get_connection_values(connection, MHD_GET_ARGUMENT_KIND, collect_query, &req);
 
@@ -383,6 +385,7 @@ enum fr_status fr_server_start(const struct fr_server_options *options,
     }
     lock_ready = true;
     server->routes = options->routes;
+    server->docs = options->docs;
     server->snapshots = options->snapshots;
     atomic_init(&server->shutting_down, false);
 

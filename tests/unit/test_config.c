@@ -334,6 +334,8 @@ static const struct key_case key_cases[] = {
     {"store", "db", "FRONTIERD_DB", "--db", "data/frontier.db", "file.db", "env.db", "flag.db"},
     {"store", "seed", "FRONTIERD_SEED", "--seed", "data/seed", "file-seed", "env-seed",
      "flag-seed"},
+    {"server", "docs", "FRONTIERD_DOCS", "--docs", "node_modules/redoc/bundles", "file-docs",
+     "env-docs", "flag-docs"},
 };
 
 static void value_of(const struct fr_config *config, const char *name, char *out, size_t size)
@@ -350,6 +352,8 @@ static void value_of(const struct fr_config *config, const char *name, char *out
         n = snprintf(out, size, "%s", config->db);
     } else if (strcmp(name, "seed") == 0) {
         n = snprintf(out, size, "%s", config->seed);
+    } else if (strcmp(name, "docs") == 0) {
+        n = snprintf(out, size, "%s", config->docs);
     }
     ck_assert(n >= 0 && (size_t)n < size);
 }
@@ -641,6 +645,9 @@ START_TEST(test_help_and_version)
     ck_assert_int_eq(action, FR_CONFIG_VERSION);
     ck_assert_int_eq(load(&config, ARGS("-V", "--help"), no_env), FR_OK);
     ck_assert_int_eq(action, FR_CONFIG_VERSION);
+    ck_assert_int_eq(load(&config, ARGS("--routes"), no_env), FR_OK);
+    ck_assert_int_eq(action, FR_CONFIG_ROUTES);
+    ck_assert_int_eq(load(&config, ARGS("--routes=all"), no_env), FR_EINVAL);
 }
 END_TEST
 
@@ -706,8 +713,8 @@ static void expect_file_error(const char *content, const char *rest)
 START_TEST(test_file_unknown_key)
 {
     expect_file_error("[server]\nport = 1\nprot = 2\n",
-                      " line 3: unknown key 'prot' in [server]; the keys are bind, port and "
-                      "threads");
+                      " line 3: unknown key 'prot' in [server]; the keys are bind, port, "
+                      "threads and docs");
     expect_file_error("[store]\n\ndatabase = x\n",
                       " line 3: unknown key 'database' in [store]; the keys are db and seed");
     expect_file_error("[store]\nport = 1\n",
@@ -887,6 +894,7 @@ START_TEST(test_shipped_config_is_the_defaults)
     ck_assert_uint_eq(shipped.port, defaults.port);
     ck_assert_str_eq(shipped.db, defaults.db);
     ck_assert_str_eq(shipped.seed, defaults.seed);
+    ck_assert_str_eq(shipped.docs, defaults.docs);
     ck_assert_uint_eq(shipped.threads, defaults.threads);
     assert_defaults(&shipped);
 }
@@ -916,7 +924,7 @@ START_TEST(test_usage)
         ck_assert_msg(strstr(usage, must[i]) != NULL, "usage lacks '%s'", must[i]);
     }
     /* Fits an 80-column terminal, and the environment column lines up under
-     * its heading on all six flag lines. */
+     * its heading on all seven flag lines. */
     heading = strstr(usage, "  FLAG ");
     ck_assert_ptr_nonnull(heading);
     column = strstr(heading, "ENVIRONMENT") - heading;
@@ -930,7 +938,7 @@ START_TEST(test_usage)
         }
         line = end + 1;
     }
-    ck_assert_int_eq(aligned, 6);
+    ck_assert_int_eq(aligned, 7);
 }
 END_TEST
 

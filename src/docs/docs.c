@@ -1,0 +1,144 @@
+/*
+ * Loading the documentation once at start: the embedded contract as YAML and
+ * as JSON, the Redoc page, and Redoc's bundle from the docs directory.
+ */
+#include "frontier/docs.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Generated at build time from openapi/frontierd.yaml (scripts/embed). */
+extern const unsigned char fr_openapi_yaml[];
+extern const size_t fr_openapi_yaml_len;
+
+#define BUNDLE_NAME "redoc.standalone.js"
+#define FR_DOCS_PATH_MAX 4200
+
+/* The page is ours; the renderer is Redoc's, served by frontierd itself. */
+static const char page[] =
+    "<!DOCTYPE html>\n"
+    "<html lang=\"en\">\n"
+    "<head>\n"
+    "<meta charset=\"utf-8\">\n"
+    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+    "<title>frontier-api reference</title>\n"
+    "<style>body { margin: 0; }</style>\n"
+    "</head>\n"
+    "<body>\n"
+    "<redoc spec-url=\"/openapi.json\"></redoc>\n"
+    "<script src=\"/docs/" BUNDLE_NAME "\"></script>\n"
+    "</body>\n"
+    "</html>\n";
+
+struct fr_docs {
+    char *json;
+    size_t json_len;
+    char *bundle;
+    size_t bundle_len;
+    char bundle_problem[160];
+};
+
+/* Reads a whole file; NULL with errno set when it cannot. */
+static char *read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    char *data = NULL;
+    if (!f)
+        return NULL;
+    if (fseek(f, 0, SEEK_END) == 0) {
+        long n = ftell(f);
+        if (n >= 0 && fseek(f, 0, SEEK_SET) == 0) {
+            data = malloc((size_t)n + 1);
+            if (data && fread(data, 1, (size_t)n, f) == (size_t)n) {
+                data[n] = '\0';
+                *len = (size_t)n;
+            } else {
+                free(data);
+                data = NULL;
+            }
+        }
+    }
+    fclose(f);
+    return data;
+}
+
+enum fr_status fr_docs_load(const char *bundle_dir, struct fr_docs **out, char *error,
+                            size_t error_size)
+{
+    struct fr_docs *docs = calloc(1, sizeof(*docs));
+    json_t *spec = NULL;
+    char path[FR_DOCS_PATH_MAX];
+    enum fr_status status;
+
+    *out = NULL;
+    if (!docs) {
+        snprintf(error, error_size, "out of memory");
+        return FR_ENOMEM;
+    }
+    status = fr_yaml_to_json((const char *)fr_openapi_yaml, fr_openapi_yaml_len, &spec, error,
+                             error_size);
+    if (status != FR_OK)
+        goto out;
+    docs->json = json_dumps(spec, JSON_COMPACT | JSON_REAL_PRECISION(15));
+    if (!docs->json) {
+        snprintf(error, error_size, "out of memory rendering the contract");
+        status = FR_ENOMEM;
+        goto out;
+    }
+    docs->json_len = strlen(docs->json);
+
+    int n = snprintf(path, sizeof(path), "%s/%s", bundle_dir, BUNDLE_NAME);
+    if (n < 0 || (size_t)n >= sizeof(path)) {
+        snprintf(docs->bundle_problem, sizeof(docs->bundle_problem),
+                 "the docs directory's path is too long");
+    } else {
+        docs->bundle = read_file(path, &docs->bundle_len);
+        if (!docs->bundle)
+            snprintf(docs->bundle_problem, sizeof(docs->bundle_problem),
+                     "Redoc's bundle (" BUNDLE_NAME ") was not in the docs directory when "
+                     "frontierd started; scripts/install-deps installs it");
+    }
+    *out = docs;
+    docs = NULL;
+out:
+    json_decref(spec);
+    fr_docs_free(docs);
+    return status;
+}
+
+void fr_docs_free(struct fr_docs *docs)
+{
+    if (!docs)
+        return;
+    free(docs->json);
+    free(docs->bundle);
+    free(docs);
+}
+
+struct fr_blob fr_docs_openapi_yaml(const struct fr_docs *docs)
+{
+    (void)docs;
+    return (struct fr_blob){(const char *)fr_openapi_yaml, fr_openapi_yaml_len};
+}
+
+struct fr_blob fr_docs_openapi_json(const struct fr_docs *docs)
+{
+    return (struct fr_blob){docs->json, docs->json_len};
+}
+
+struct fr_blob fr_docs_page(const struct fr_docs *docs)
+{
+    (void)docs;
+    return (struct fr_blob){page, sizeof(page) - 1};
+}
+
+struct fr_blob fr_docs_bundle(const struct fr_docs *docs)
+{
+    return (struct fr_blob){docs->bundle, docs->bundle_len};
+}
+
+const char *fr_docs_bundle_problem(const struct fr_docs *docs)
+{
+    return docs->bundle ? NULL : docs->bundle_problem;
+}
