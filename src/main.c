@@ -73,6 +73,17 @@ static void print_routes(void)
     }
 }
 
+/* Splits "https://a,https://b" into a NULL-ended list pointing into text,
+ * which it cuts in place. "*" stays one entry: any origin. */
+static void split_origins(char *text, const char *list[], size_t max)
+{
+    size_t n = 0;
+    for (char *save = NULL, *o = strtok_r(text, ",", &save); o && n + 1 < max;
+         o = strtok_r(NULL, ",", &save))
+        list[n++] = o;
+    list[n] = NULL;
+}
+
 int main(int argc, char *argv[])
 {
     struct fr_config config;
@@ -119,6 +130,8 @@ int main(int argc, char *argv[])
         fprintf(stderr, "frontierd: /docs is unavailable: no redoc.standalone.js in %s\n",
                 config.docs);
 
+    const char *origins[64];
+    split_origins(config.cors_origins, origins, sizeof(origins) / sizeof(origins[0]));
     struct fr_server_options options = {
         .bind = config.bind,
         .port = config.port,
@@ -126,6 +139,7 @@ int main(int argc, char *argv[])
         .routes = fr_api_routes,
         .snapshots = {acquire_current, release_current, NULL},
         .docs = docs,
+        .policy = {config.cache_max_age, origins, 600},
     };
     if (fr_server_start(&options, &server, error, sizeof(error)) != FR_OK) {
         fprintf(stderr, "frontierd: %s\n", error);

@@ -10,9 +10,11 @@
  *   seed     --seed      FRONTIERD_SEED        data/seed   (imported into a new db)
  *   threads  --threads   FRONTIERD_THREADS     0           (0: one per CPU; max 256)
  *   docs     --docs      FRONTIERD_DOCS        node_modules/redoc/bundles (for /docs)
+ *   cache_max_age  --cache-max-age  FRONTIERD_CACHE_MAX_AGE  0 (Cache-Control: no-cache)
+ *   cors_origins   --cors-origins   FRONTIERD_CORS_ORIGINS   * (any origin may read)
  *   config   --config    FRONTIERD_CONFIG      (none)      the INI file to read
- * The INI file has one [server] section holding bind, port, threads and docs, and a
- * [store] section holding db and seed.
+ * The INI file has a [server] section (bind, port, threads, docs), a [store]
+ * section (db, seed) and an [http] section (cache_max_age, cors_origins).
  */
 #ifndef FRONTIER_CONFIG_H
 #define FRONTIER_CONFIG_H
@@ -23,6 +25,7 @@
 #include "frontier/status.h"
 
 #define FR_CONFIG_PATH_MAX 4096
+#define FR_CONFIG_ORIGINS_MAX 1024
 /* Where `npm ci` puts Redoc's standalone bundle, relative to the checkout. */
 #define FR_CONFIG_DOCS_DEFAULT "node_modules/redoc/bundles"
 
@@ -33,6 +36,8 @@ struct fr_config {
     char seed[FR_CONFIG_PATH_MAX];
     unsigned threads; /* resolved: never 0 after fr_config_load */
     char docs[FR_CONFIG_PATH_MAX];
+    unsigned cache_max_age;                  /* seconds; 0: no-cache */
+    char cors_origins[FR_CONFIG_ORIGINS_MAX]; /* "*" or "https://a,https://b" */
     char config_file[FR_CONFIG_PATH_MAX]; /* "" when none was read */
 };
 

@@ -11,14 +11,10 @@
 
 #include <jansson.h>
 
+#include "frontier/rendered.h"
 #include "frontier/status.h"
 
 struct fr_docs;
-
-struct fr_blob {
-    const char *data; /* NULL when absent */
-    size_t len;
-};
 
 /* Loads the documentation; bundle_dir holds redoc.standalone.js. A missing
  * bundle is not an error (the API is served without it; /docs says why);
@@ -28,11 +24,13 @@ enum fr_status fr_docs_load(const char *bundle_dir, struct fr_docs **out, char *
                             size_t error_size);
 void fr_docs_free(struct fr_docs *docs);
 
-/* Borrowed from docs, alive as long as it is. */
-struct fr_blob fr_docs_openapi_yaml(const struct fr_docs *docs);
-struct fr_blob fr_docs_openapi_json(const struct fr_docs *docs);
-struct fr_blob fr_docs_page(const struct fr_docs *docs);
-struct fr_blob fr_docs_bundle(const struct fr_docs *docs);
+/* The representations, borrowed from docs and alive as long as it is; the
+ * bundle's is NULL when it was not found. Not const: their gzip copies are
+ * made on first demand. */
+struct fr_rendered *fr_docs_openapi_yaml(const struct fr_docs *docs);
+struct fr_rendered *fr_docs_openapi_json(const struct fr_docs *docs);
+struct fr_rendered *fr_docs_page(const struct fr_docs *docs);
+struct fr_rendered *fr_docs_bundle(const struct fr_docs *docs);
 /* Why the bundle is absent, one sentence fit for clients (it names no path
  * of the machine), or NULL when it is there. */
 const char *fr_docs_bundle_problem(const struct fr_docs *docs);

@@ -16,6 +16,7 @@
 
 #include "frontier/buf.h"
 #include "frontier/date.h"
+#include "frontier/rendered.h"
 #include "frontier/status.h"
 
 enum fr_collection_id {
@@ -69,6 +70,7 @@ struct fr_item {
     json_t *obj;         /* owned by the snapshot */
     char *json;          /* rendered obj, owned by the snapshot */
     size_t json_len;
+    struct fr_rendered rep; /* json with its ETag and gzip copy */
     bool has_date;
     struct fr_date date; /* the sort date, when the collection has one */
     const json_t *keys[FR_MAX_FILTERS]; /* filter values, borrowed from obj */
@@ -81,6 +83,7 @@ struct fr_collection {
     size_t *by_id;         /* item indexes ordered by id, for lookups */
     char *first_page;      /* the list with no parameters, rendered at build */
     size_t first_page_len;
+    struct fr_rendered first_page_rep;
 };
 
 struct fr_snapshot;

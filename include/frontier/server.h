@@ -33,6 +33,7 @@ struct fr_server_options {
     const struct fr_route *const *routes; /* NULL-ended list of tables, borrowed */
     struct fr_snapshot_source snapshots;
     const struct fr_docs *docs; /* borrowed, may be NULL; outlives the server */
+    struct fr_http_policy policy; /* its strings borrowed; they outlive the server */
 };
 
 struct fr_server;

@@ -147,7 +147,8 @@ void api_list(const struct fr_request *req, struct fr_response *resp,
         return;
     const struct fr_collection *coll = fr_snapshot_collection(req->snapshot, id);
     if (req->query_count == 0 && !req->query_overflow) {
-        fr_response_borrow(resp, 200, FR_CONTENT_JSON, coll->first_page, coll->first_page_len);
+        /* The snapshot is immutable but for the lazily made gzip copy. */
+        fr_response_serve(resp, FR_CONTENT_JSON, (struct fr_rendered *)&coll->first_page_rep);
         return;
     }
     accepted[n++] = "limit";
@@ -217,5 +218,5 @@ void api_get(const struct fr_request *req, struct fr_response *resp,
     }
     if (fr_request_check_query(req, none, resp) != FR_OK)
         return;
-    fr_response_borrow(resp, 200, FR_CONTENT_JSON, item->json, item->json_len);
+    fr_response_serve(resp, FR_CONTENT_JSON, (struct fr_rendered *)&item->rep);
 }

@@ -25,27 +25,22 @@ static bool docs_ready(const struct fr_request *req, struct fr_response *resp)
     return true;
 }
 
-static void serve(struct fr_response *resp, const char *content_type, struct fr_blob blob)
-{
-    fr_response_borrow(resp, 200, content_type, blob.data, blob.len);
-}
-
 static void openapi_json(const struct fr_request *req, struct fr_response *resp)
 {
     if (docs_ready(req, resp))
-        serve(resp, FR_CONTENT_JSON, fr_docs_openapi_json(req->docs));
+        fr_response_serve(resp, FR_CONTENT_JSON, fr_docs_openapi_json(req->docs));
 }
 
 static void openapi_yaml(const struct fr_request *req, struct fr_response *resp)
 {
     if (docs_ready(req, resp))
-        serve(resp, CONTENT_YAML, fr_docs_openapi_yaml(req->docs));
+        fr_response_serve(resp, CONTENT_YAML, fr_docs_openapi_yaml(req->docs));
 }
 
 static void docs_page(const struct fr_request *req, struct fr_response *resp)
 {
     if (docs_ready(req, resp))
-        serve(resp, CONTENT_HTML, fr_docs_page(req->docs));
+        fr_response_serve(resp, CONTENT_HTML, fr_docs_page(req->docs));
 }
 
 static void docs_bundle(const struct fr_request *req, struct fr_response *resp)
@@ -58,7 +53,7 @@ static void docs_bundle(const struct fr_request *req, struct fr_response *resp)
                             NULL);
         return;
     }
-    serve(resp, CONTENT_JS, fr_docs_bundle(req->docs));
+    fr_response_serve(resp, CONTENT_JS, fr_docs_bundle(req->docs));
 }
 
 const struct fr_route docs_routes[] = {

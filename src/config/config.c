@@ -18,6 +18,7 @@
 
 #define PORT_MAX 65535u
 #define THREADS_MAX 256u
+#define CACHE_MAX_AGE_MAX 31536000u /* a year, as RFC 9111 suggests for "never expires" */
 
 #define STRINGIFY_(x) #x
 #define STRINGIFY(x) STRINGIFY_(x)
@@ -31,7 +32,17 @@
  * The keys and where each can be set
  * ------------------------------------------------------------------------ */
 
-enum key { KEY_BIND, KEY_PORT, KEY_DB, KEY_SEED, KEY_THREADS, KEY_DOCS, KEY_COUNT };
+enum key {
+    KEY_BIND,
+    KEY_PORT,
+    KEY_DB,
+    KEY_SEED,
+    KEY_THREADS,
+    KEY_DOCS,
+    KEY_CACHE_MAX_AGE,
+    KEY_CORS_ORIGINS,
+    KEY_COUNT
+};
 
 struct key_info {
     const char *name;    /* INI key, also the name used in messages */
@@ -54,6 +65,12 @@ static const struct key_info keys[KEY_COUNT] = {
                      "an integer from 0 to 256, where 0 means one per CPU"},
     [KEY_DOCS] = {"docs", "server", "--docs", "FRONTIERD_DOCS",
                   "a non-empty path shorter than " PATH_MAX_TEXT " bytes"},
+    [KEY_CACHE_MAX_AGE] = {"cache_max_age", "http", "--cache-max-age", "FRONTIERD_CACHE_MAX_AGE",
+                           "an integer number of seconds from 0 to 31536000, where 0 "
+                           "means no-cache"},
+    [KEY_CORS_ORIGINS] = {"cors_origins", "http", "--cors-origins", "FRONTIERD_CORS_ORIGINS",
+                          "* or a comma-separated list of origins such as "
+                          "https://example.org (scheme://host[:port], no path)"},
 };
 
 #define CONFIG_KEY "config"
@@ -205,6 +222,48 @@ static bool parse_bind(const char *text, char *out, size_t out_size)
     return true;
 }
 
+/* "*" or a comma-separated list of origins, each scheme://host[:port] with an
+ * http or https scheme and no path; stored as given, spaces removed. */
+static bool parse_origins(const char *text, char *out, size_t size)
+{
+    char buf[FR_CONFIG_ORIGINS_MAX];
+    size_t used = 0;
+
+    if (strcmp(text, "*") == 0) {
+        memcpy(out, "*", 2);
+        return true;
+    }
+    for (const char *p = text; *p; p++) {
+        if (*p == ' ' || *p == '\t')
+            continue;
+        if (used + 1 >= sizeof buf)
+            return false;
+        buf[used++] = *p;
+    }
+    buf[used] = '\0';
+    if (used == 0 || used >= size)
+        return false;
+    for (char *save = NULL, *o = strtok_r(buf, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
+        const char *host;
+        if (strncmp(o, "https://", 8) == 0)
+            host = o + 8;
+        else if (strncmp(o, "http://", 7) == 0)
+            host = o + 7;
+        else
+            return false;
+        if (*host == '\0' || strchr(host, '/') || strchr(host, '*'))
+            return false;
+    }
+    /* strtok_r cut buf: copy the cleaned text again from the source. */
+    used = 0;
+    for (const char *p = text; *p; p++) {
+        if (*p != ' ' && *p != '\t')
+            out[used++] = *p;
+    }
+    out[used] = '\0';
+    return strstr(out, ",,") == NULL && out[0] != ',' && out[used - 1] != ',';
+}
+
 static bool copy_path(const char *text, char *out)
 {
     size_t len = strlen(text);
@@ -242,6 +301,12 @@ static enum fr_status apply_value(struct fr_config *config, enum key k, const ch
     case KEY_DOCS:
         ok = copy_path(value, config->docs);
         break;
+    case KEY_CACHE_MAX_AGE:
+        ok = parse_uint(value, CACHE_MAX_AGE_MAX, &config->cache_max_age);
+        break;
+    case KEY_CORS_ORIGINS:
+        ok = parse_origins(value, config->cors_origins, sizeof config->cors_origins);
+        break;
     case KEY_COUNT:
         break;
     }
@@ -275,6 +340,50 @@ static void ini_fail(struct ini_ctx *ctx, enum fr_status status)
     ctx->status = status;
 }
 
+/* Appends item to a list written as "a, b and c". */
+static void list_append(char *out, size_t size, const char *item, bool last, bool first)
+{
+    size_t used = strlen(out);
+    snprintf(out + used, size - used, "%s%s", first ? "" : last ? " and " : ", ", item);
+}
+
+/* "[server], [store] and [http]": the sections, in the order keys name them. */
+static void list_sections(char *out, size_t size)
+{
+    const char *seen[KEY_COUNT];
+    int n = 0;
+    for (int k = 0; k < KEY_COUNT; k++) {
+        int i = 0;
+        while (i < n && strcmp(seen[i], keys[k].section) != 0)
+            i++;
+        if (i == n)
+            seen[n++] = keys[k].section;
+    }
+    out[0] = '\0';
+    for (int i = 0; i < n; i++) {
+        char item[32];
+        snprintf(item, sizeof item, "[%s]", seen[i]);
+        list_append(out, size, item, i == n - 1, i == 0);
+    }
+}
+
+/* "bind, port, threads and docs": the keys of one section. */
+static const char *section_keys(const char *section)
+{
+    static _Thread_local char out[256];
+    int total = 0, done = 0;
+    for (int k = 0; k < KEY_COUNT; k++)
+        total += strcmp(keys[k].section, section) == 0;
+    out[0] = '\0';
+    for (int k = 0; k < KEY_COUNT; k++) {
+        if (strcmp(keys[k].section, section) != 0)
+            continue;
+        list_append(out, sizeof out, keys[k].name, done == total - 1, done == 0);
+        done++;
+    }
+    return out;
+}
+
 /* Reads the section header on a line (after leading blanks) and rejects an
  * unknown one here, so the error names the header's own line even when the
  * section holds no keys. A header without ']' is left to libinih, which
@@ -285,14 +394,16 @@ static bool check_section(struct ini_ctx *ctx, const char *p)
     size_t len;
     char shown[QUOTE_MAX + 4];
     char name[QUOTE_MAX + 2]; /* one byte more than is shown, so a cut name gets "..." */
+    char sections[128];
 
     if (end == NULL) {
         return true;
     }
     len = (size_t)(end - (p + 1));
-    if ((len == 6 && memcmp(p + 1, "server", 6) == 0) ||
-        (len == 5 && memcmp(p + 1, "store", 5) == 0)) {
-        return true;
+    for (int k = 0; k < KEY_COUNT; k++) {
+        if (strlen(keys[k].section) == len && memcmp(p + 1, keys[k].section, len) == 0) {
+            return true;
+        }
     }
     if (len > QUOTE_MAX + 1) {
         len = QUOTE_MAX + 1;
@@ -300,8 +411,9 @@ static bool check_section(struct ini_ctx *ctx, const char *p)
     memcpy(name, p + 1, len);
     name[len] = '\0';
     quote_value(shown, name);
+    list_sections(sections, sizeof sections);
     set_error(ctx->err, "the config file %s line %d: unknown section [%s]; "
-              "the sections are [server] and [store]", ctx->path, ctx->line, shown);
+              "the sections are %s", ctx->path, ctx->line, shown, sections);
     ini_fail(ctx, FR_EINVAL);
     return false;
 }
@@ -411,8 +523,7 @@ static int ini_handle(void *user, const char *section, const char *name, const c
         } else {
             set_error(ctx->err, "the config file %s line %d: unknown key '%s' in [%s]; the keys "
                       "are %s", ctx->path, ctx->line, shown, section,
-                      strcmp(section, "server") == 0 ? "bind, port, threads and docs"
-                                                     : "db and seed");
+                      section_keys(section));
         }
         goto fail;
     }
@@ -586,6 +697,7 @@ static void set_defaults(struct fr_config *config)
     memcpy(config->db, "data/frontier.db", sizeof "data/frontier.db");
     memcpy(config->seed, "data/seed", sizeof "data/seed");
     memcpy(config->docs, FR_CONFIG_DOCS_DEFAULT, sizeof FR_CONFIG_DOCS_DEFAULT);
+    memcpy(config->cors_origins, "*", sizeof "*");
     config->threads = 0;
 }
 
@@ -702,26 +814,29 @@ const char *fr_config_usage(void)
            "file, its environment variable, its flag. Flags take their value as\n"
            "\"--flag VALUE\" or \"--flag=VALUE\".\n"
            "\n"
-           "  FLAG             ENVIRONMENT          DEFAULT\n"
-           "  --bind ADDR      FRONTIERD_BIND       127.0.0.1\n"
-           "                   address to listen on: an IPv4 or IPv6 literal ([::1] too)\n"
-           "  --port N         FRONTIERD_PORT       8080\n"
-           "                   TCP port, 0 to 65535; 0 picks a free port\n"
-           "  --db PATH        FRONTIERD_DB         data/frontier.db\n"
-           "                   SQLite database file; \":memory:\" keeps it in memory\n"
-           "  --seed DIR       FRONTIERD_SEED       data/seed\n"
-           "                   seed data imported into a new database\n"
-           "  --threads N      FRONTIERD_THREADS    0\n"
-           "                   worker threads, 0 to 256; 0 means one per online CPU\n"
-           "  --docs DIR       FRONTIERD_DOCS       " FR_CONFIG_DOCS_DEFAULT "\n"
-           "                   directory holding redoc.standalone.js for /docs\n"
-           "  --config PATH    FRONTIERD_CONFIG     (none)\n"
-           "                   INI file with [server] bind, port, threads, docs and\n"
-           "                   [store] db, seed\n"
-           "  --routes\n"
-           "                   print every route the server answers and exit\n"
+           "  FLAG                   ENVIRONMENT              DEFAULT\n"
+           "  --bind ADDR            FRONTIERD_BIND           127.0.0.1\n"
+           "                         IPv4 or IPv6 literal to listen on ([::1] too)\n"
+           "  --port N               FRONTIERD_PORT           8080\n"
+           "                         TCP port, 0 to 65535; 0 picks a free port\n"
+           "  --db PATH              FRONTIERD_DB             data/frontier.db\n"
+           "                         SQLite database file; \":memory:\" keeps it in memory\n"
+           "  --seed DIR             FRONTIERD_SEED           data/seed\n"
+           "                         seed data imported into a new database\n"
+           "  --threads N            FRONTIERD_THREADS        0\n"
+           "                         worker threads, 0 to 256; 0 means one per online CPU\n"
+           "  --docs DIR             FRONTIERD_DOCS           " FR_CONFIG_DOCS_DEFAULT "\n"
+           "                         directory holding redoc.standalone.js for /docs\n"
+           "  --cache-max-age N      FRONTIERD_CACHE_MAX_AGE  0\n"
+           "                         Cache-Control max-age in seconds; 0 sends no-cache\n"
+           "  --cors-origins LIST    FRONTIERD_CORS_ORIGINS   *\n"
+           "                         origins browsers may read from: * or a comma list\n"
+           "  --config PATH          FRONTIERD_CONFIG         (none)\n"
+           "                         INI file: [server] bind, port, threads, docs;\n                         [store] db, seed; [http] cache_max_age, cors_origins\n"
            "  -h, --help\n"
-           "                   print this help and exit\n"
+           "                         print this help and exit\n"
            "  -V, --version\n"
-           "                   print the version and exit\n";
+           "                         print the version and exit\n"
+           "  --routes\n"
+           "                         print every route the server answers and exit\n";
 }

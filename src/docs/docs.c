@@ -33,9 +33,8 @@ static const char page[] =
 
 struct fr_docs {
     char *json;
-    size_t json_len;
-    char *bundle;
-    size_t bundle_len;
+    char *bundle; /* NULL when not found */
+    struct fr_rendered yaml_rep, json_rep, page_rep, bundle_rep;
     char bundle_problem[160];
 };
 
@@ -86,15 +85,20 @@ enum fr_status fr_docs_load(const char *bundle_dir, struct fr_docs **out, char *
         status = FR_ENOMEM;
         goto out;
     }
-    docs->json_len = strlen(docs->json);
+    fr_rendered_init(&docs->yaml_rep, (const char *)fr_openapi_yaml, fr_openapi_yaml_len);
+    fr_rendered_init(&docs->json_rep, docs->json, strlen(docs->json));
+    fr_rendered_init(&docs->page_rep, page, sizeof(page) - 1);
 
     int n = snprintf(path, sizeof(path), "%s/%s", bundle_dir, BUNDLE_NAME);
     if (n < 0 || (size_t)n >= sizeof(path)) {
         snprintf(docs->bundle_problem, sizeof(docs->bundle_problem),
                  "the docs directory's path is too long");
     } else {
-        docs->bundle = read_file(path, &docs->bundle_len);
-        if (!docs->bundle)
+        size_t len = 0;
+        docs->bundle = read_file(path, &len);
+        if (docs->bundle)
+            fr_rendered_init(&docs->bundle_rep, docs->bundle, len);
+        else
             snprintf(docs->bundle_problem, sizeof(docs->bundle_problem),
                      "Redoc's bundle (" BUNDLE_NAME ") was not in the docs directory when "
                      "frontierd started; scripts/install-deps installs it");
@@ -111,31 +115,37 @@ void fr_docs_free(struct fr_docs *docs)
 {
     if (!docs)
         return;
+    if (docs->json) {
+        fr_rendered_cleanup(&docs->yaml_rep);
+        fr_rendered_cleanup(&docs->json_rep);
+        fr_rendered_cleanup(&docs->page_rep);
+    }
+    if (docs->bundle)
+        fr_rendered_cleanup(&docs->bundle_rep);
     free(docs->json);
     free(docs->bundle);
     free(docs);
 }
 
-struct fr_blob fr_docs_openapi_yaml(const struct fr_docs *docs)
+/* The docs are immutable but for the lazily made gzip copies. */
+struct fr_rendered *fr_docs_openapi_yaml(const struct fr_docs *docs)
 {
-    (void)docs;
-    return (struct fr_blob){(const char *)fr_openapi_yaml, fr_openapi_yaml_len};
+    return (struct fr_rendered *)&docs->yaml_rep;
 }
 
-struct fr_blob fr_docs_openapi_json(const struct fr_docs *docs)
+struct fr_rendered *fr_docs_openapi_json(const struct fr_docs *docs)
 {
-    return (struct fr_blob){docs->json, docs->json_len};
+    return (struct fr_rendered *)&docs->json_rep;
 }
 
-struct fr_blob fr_docs_page(const struct fr_docs *docs)
+struct fr_rendered *fr_docs_page(const struct fr_docs *docs)
 {
-    (void)docs;
-    return (struct fr_blob){page, sizeof(page) - 1};
+    return (struct fr_rendered *)&docs->page_rep;
 }
 
-struct fr_blob fr_docs_bundle(const struct fr_docs *docs)
+struct fr_rendered *fr_docs_bundle(const struct fr_docs *docs)
 {
-    return (struct fr_blob){docs->bundle, docs->bundle_len};
+    return docs->bundle ? (struct fr_rendered *)&docs->bundle_rep : NULL;
 }
 
 const char *fr_docs_bundle_problem(const struct fr_docs *docs)

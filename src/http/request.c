@@ -6,6 +6,7 @@
 #include "frontier/http.h"
 
 #include <string.h>
+#include <strings.h>
 
 #include "frontier/buf.h"
 
@@ -152,4 +153,13 @@ enum fr_status fr_request_check_query(const struct fr_request *req,
 out:
     fr_buf_cleanup(&start);
     return status;
+}
+
+const char *fr_request_header(const struct fr_request *req, const char *name)
+{
+    for (size_t i = 0; i < req->header_count; i++) {
+        if (strcasecmp(req->headers[i].name, name) == 0)
+            return req->headers[i].value;
+    }
+    return NULL;
 }

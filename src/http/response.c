@@ -31,6 +31,7 @@ static void release_body(struct fr_response *resp)
     resp->body_owned = NULL;
     resp->body = "";
     resp->body_len = 0;
+    resp->rendered = NULL; /* a new body is a new representation */
 }
 
 static void set_internal_error(struct fr_response *resp)
@@ -66,6 +67,13 @@ void fr_response_borrow(struct fr_response *resp, int status, const char *conten
         resp->body = body;
         resp->body_len = len;
     }
+}
+
+void fr_response_serve(struct fr_response *resp, const char *content_type,
+                       struct fr_rendered *rendered)
+{
+    fr_response_borrow(resp, 200, content_type, rendered->body, rendered->len);
+    resp->rendered = rendered;
 }
 
 /*

@@ -267,6 +267,7 @@ void fr_router_dispatch(const struct fr_route *const *tables, struct fr_request 
             if (!match(route->pattern, req->path, captures, &capture_count))
                 continue;
             methods = route_methods(route);
+            req->route = route->pattern;
             if (methods & (unsigned)req->method) {
                 call_handler(route, req, resp, captures, capture_count);
                 return;

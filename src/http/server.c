@@ -28,6 +28,7 @@ struct fr_server {
     const struct fr_route *const *routes;
     struct fr_snapshot_source snapshots;
     const struct fr_docs *docs;
+    struct fr_http_policy policy;
     unsigned port;
     atomic_bool shutting_down;
     /* While the daemon starts, the last message it logs is kept so that
@@ -182,6 +183,19 @@ static size_t unescape_keeping_nul(void *cls, struct MHD_Connection *connection,
     return (size_t)(out - s);
 }
 
+static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const char *key,
+                                      const char *value)
+{
+    struct fr_request *req = cls;
+    (void)kind;
+    if (req->header_count == FR_MAX_REQUEST_HEADERS)
+        return MHD_NO;
+    req->headers[req->header_count].name = key;
+    req->headers[req->header_count].value = value ? value : "";
+    req->header_count++;
+    return MHD_YES;
+}
+
 static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const char *key,
                                      const char *value)
 {
@@ -204,6 +218,9 @@ static struct MHD_Response *make_response(struct fr_response *resp)
 {
     struct MHD_Response *response = NULL;
 
+    /* A 304 keeps the body of the 200 it stands for: libmicrohttpd sends no
+     * content with a 304 but states the response's size as Content-Length,
+     * which RFC 9110 section 8.6 allows only when it is the 200's length. */
     if (resp->body_owned != NULL) {
         response = MHD_create_response_from_buffer(resp->body_len, resp->body_owned,
                                                    MHD_RESPMEM_MUST_FREE);
@@ -277,9 +294,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection,
     req.docs = server->docs;
     req.shutting_down = atomic_load_explicit(&server->shutting_down, memory_order_relaxed);
     MHD_get_connection_values(connection, MHD_GET_ARGUMENT_KIND, collect_query, &req);
+    MHD_get_connection_values(connection, MHD_HEADER_KIND, collect_header, &req);
 
     fr_response_init(&resp);
     fr_router_dispatch(server->routes, &req, &resp);
+    fr_response_finish(&req, &resp, &server->policy);
 
     response = make_response(&resp);
     if (response == NULL) {
@@ -386,6 +405,7 @@ enum fr_status fr_server_start(const struct fr_server_options *options,
     lock_ready = true;
     server->routes = options->routes;
     server->docs = options->docs;
+    server->policy = options->policy;
     server->snapshots = options->snapshots;
     atomic_init(&server->shutting_down, false);
 

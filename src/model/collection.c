@@ -200,6 +200,7 @@ enum fr_status collection_render(struct fr_collection *coll)
         if (!item->json)
             return FR_ENOMEM;
         item->json_len = strlen(item->json);
+        fr_rendered_init(&item->rep, item->json, item->json_len);
     }
     struct fr_query query;
     struct fr_page page = {0};
@@ -214,6 +215,8 @@ enum fr_status collection_render(struct fr_collection *coll)
         coll->first_page = fr_buf_steal(&buf, &coll->first_page_len);
         if (!coll->first_page)
             status = FR_ENOMEM;
+        else
+            fr_rendered_init(&coll->first_page_rep, coll->first_page, coll->first_page_len);
     }
     fr_buf_cleanup(&buf);
     return status;
@@ -223,10 +226,14 @@ void collection_cleanup(struct fr_collection *coll)
 {
     for (size_t i = 0; i < coll->count; i++) {
         json_decref(coll->items[i].obj);
+        if (coll->items[i].json)
+            fr_rendered_cleanup(&coll->items[i].rep);
         free(coll->items[i].json);
     }
     free(coll->items);
     free(coll->by_id);
+    if (coll->first_page)
+        fr_rendered_cleanup(&coll->first_page_rep);
     free(coll->first_page);
     memset(coll, 0, sizeof(*coll));
 }

@@ -336,6 +336,10 @@ static const struct key_case key_cases[] = {
      "flag-seed"},
     {"server", "docs", "FRONTIERD_DOCS", "--docs", "node_modules/redoc/bundles", "file-docs",
      "env-docs", "flag-docs"},
+    {"http", "cache_max_age", "FRONTIERD_CACHE_MAX_AGE", "--cache-max-age", "0", "60", "120",
+     "180"},
+    {"http", "cors_origins", "FRONTIERD_CORS_ORIGINS", "--cors-origins", "*",
+     "https://a.example", "http://b.example:8080", "https://c.example,https://d.example"},
 };
 
 static void value_of(const struct fr_config *config, const char *name, char *out, size_t size)
@@ -354,6 +358,10 @@ static void value_of(const struct fr_config *config, const char *name, char *out
         n = snprintf(out, size, "%s", config->seed);
     } else if (strcmp(name, "docs") == 0) {
         n = snprintf(out, size, "%s", config->docs);
+    } else if (strcmp(name, "cache_max_age") == 0) {
+        n = snprintf(out, size, "%u", config->cache_max_age);
+    } else if (strcmp(name, "cors_origins") == 0) {
+        n = snprintf(out, size, "%s", config->cors_origins);
     }
     ck_assert(n >= 0 && (size_t)n < size);
 }
@@ -651,6 +659,25 @@ START_TEST(test_help_and_version)
 }
 END_TEST
 
+START_TEST(test_cors_origins_values)
+{
+    struct fr_config config;
+    ck_assert_int_eq(load(&config, ARGS("--cors-origins", " https://a.example , http://b:81"),
+                          no_env), FR_OK);
+    ck_assert_str_eq(config.cors_origins, "https://a.example,http://b:81");
+    static char bad[][32] = {"a.example", "https://a.example/path", "ftp://a",
+                             "https://", "https://a,,https://b", ",https://a",
+                             "https://*.example", ""};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        ck_assert_msg(load(&config, ARGS("--cors-origins", bad[i]), no_env) == FR_EINVAL,
+                      "'%s' was accepted", bad[i]);
+        ck_assert_msg(strstr(error_text, "cors_origins") != NULL, "%s", error_text);
+    }
+    ck_assert_int_eq(load(&config, ARGS("--cache-max-age", "31536001"), no_env), FR_EINVAL);
+    ck_assert_int_eq(load(&config, ARGS("--cache-max-age", "31536000"), no_env), FR_OK);
+}
+END_TEST
+
 START_TEST(test_help_skips_validation)
 {
     struct fr_config config;
@@ -725,10 +752,10 @@ END_TEST
 START_TEST(test_file_unknown_section)
 {
     expect_file_error("[server]\nport = 1\n\n[sever]\nbind = ::1\n",
-                      " line 4: unknown section [sever]; the sections are [server] and [store]");
+                      " line 4: unknown section [sever]; the sections are [server], [store] and [http]");
     /* An empty unknown section is caught at its header too. */
     expect_file_error("[server]\n[Store]\n",
-                      " line 2: unknown section [Store]; the sections are [server] and [store]");
+                      " line 2: unknown section [Store]; the sections are [server], [store] and [http]");
 }
 END_TEST
 
@@ -924,7 +951,7 @@ START_TEST(test_usage)
         ck_assert_msg(strstr(usage, must[i]) != NULL, "usage lacks '%s'", must[i]);
     }
     /* Fits an 80-column terminal, and the environment column lines up under
-     * its heading on all seven flag lines. */
+     * its heading on all nine flag lines. */
     heading = strstr(usage, "  FLAG ");
     ck_assert_ptr_nonnull(heading);
     column = strstr(heading, "ENVIRONMENT") - heading;
@@ -938,7 +965,7 @@ START_TEST(test_usage)
         }
         line = end + 1;
     }
-    ck_assert_int_eq(aligned, 7);
+    ck_assert_int_eq(aligned, 9);
 }
 END_TEST
 
@@ -964,6 +991,7 @@ static Suite *config_suite(void)
     tcase_add_loop_test(tc, test_precedence, 0,
                         (int)(8 * (sizeof key_cases / sizeof key_cases[0])));
     tcase_add_test(tc, test_config_flag_wins_over_environment);
+    tcase_add_test(tc, test_cors_origins_values);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("validation");

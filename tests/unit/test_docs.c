@@ -89,24 +89,24 @@ START_TEST(test_embedded_contract)
     struct fr_docs *docs = NULL;
     char error[512] = "";
     ck_assert_int_eq(fr_docs_load("no/such/dir", &docs, error, sizeof(error)), FR_OK);
-    struct fr_blob json = fr_docs_openapi_json(docs);
-    json_t *spec = json_loadb(json.data, json.len, 0, NULL);
+    const struct fr_rendered *json = fr_docs_openapi_json(docs);
+    json_t *spec = json_loadb(json->body, json->len, 0, NULL);
     ck_assert_ptr_nonnull(spec);
     ck_assert_str_eq(json_string_value(json_object_get(spec, "openapi")), "3.1.0");
     ck_assert(json_is_object(json_object_get(json_object_get(spec, "paths"), "/v1/models")));
     json_decref(spec);
 
-    struct fr_blob yaml = fr_docs_openapi_yaml(docs);
-    ck_assert_ptr_nonnull(strstr(yaml.data, "openapi: 3.1.0"));
-    ck_assert_uint_eq(strlen(yaml.data), yaml.len);
+    const struct fr_rendered *yaml = fr_docs_openapi_yaml(docs);
+    ck_assert_ptr_nonnull(strstr(yaml->body, "openapi: 3.1.0"));
+    ck_assert_uint_eq(strlen(yaml->body), yaml->len);
 
-    struct fr_blob page = fr_docs_page(docs);
-    ck_assert_ptr_nonnull(strstr(page.data, "spec-url=\"/openapi.json\""));
-    ck_assert_ptr_nonnull(strstr(page.data, "/docs/redoc.standalone.js"));
-    ck_assert_ptr_null(strstr(page.data, "http")); /* nothing from another host */
+    const struct fr_rendered *page = fr_docs_page(docs);
+    ck_assert_ptr_nonnull(strstr(page->body, "spec-url=\"/openapi.json\""));
+    ck_assert_ptr_nonnull(strstr(page->body, "/docs/redoc.standalone.js"));
+    ck_assert_ptr_null(strstr(page->body, "http")); /* nothing from another host */
 
     /* The bundle was not there: said so, without the machine's path. */
-    ck_assert_ptr_null(fr_docs_bundle(docs).data);
+    ck_assert_ptr_null(fr_docs_bundle(docs));
     ck_assert_ptr_nonnull(strstr(fr_docs_bundle_problem(docs), "redoc.standalone.js"));
     ck_assert_ptr_null(strstr(fr_docs_bundle_problem(docs), "no/such/dir"));
     fr_docs_free(docs);
@@ -126,9 +126,9 @@ START_TEST(test_bundle_is_read_when_present)
     fclose(f);
     ck_assert_int_eq(fr_docs_load(dir, &docs, error, sizeof(error)), FR_OK);
     ck_assert_ptr_null(fr_docs_bundle_problem(docs));
-    struct fr_blob bundle = fr_docs_bundle(docs);
-    ck_assert_uint_eq(bundle.len, strlen("/* redoc */"));
-    ck_assert_int_eq(memcmp(bundle.data, "/* redoc */", bundle.len), 0);
+    const struct fr_rendered *bundle = fr_docs_bundle(docs);
+    ck_assert_uint_eq(bundle->len, strlen("/* redoc */"));
+    ck_assert_int_eq(memcmp(bundle->body, "/* redoc */", bundle->len), 0);
     fr_docs_free(docs);
     test_tmpdir_remove(dir);
 }

@@ -706,7 +706,9 @@ END_TEST
 START_TEST(test_response_headers)
 {
     struct fr_response resp;
-    char long_value[257];
+    const size_t max = sizeof resp.headers[0].value - 1; /* the longest value that fits */
+    char long_value[sizeof resp.headers[0].value + 1];
+    char name[8];
 
     fr_response_init(&resp);
     ck_assert_int_eq(fr_response_add_header(&resp, "A", "1"), FR_OK);
@@ -718,19 +720,24 @@ START_TEST(test_response_headers)
     ck_assert_int_eq(fr_response_add_header(&resp, "X", "a\nb"), FR_EINVAL);
 
     memset(long_value, 'v', sizeof long_value);
-    long_value[256] = '\0';
+    long_value[max + 1] = '\0';
     ck_assert_int_eq(fr_response_add_header(&resp, "D", long_value), FR_EINVAL);
-    long_value[255] = '\0';
+    long_value[max] = '\0';
     ck_assert_int_eq(fr_response_add_header(&resp, "D", long_value), FR_OK);
     ck_assert_uint_eq(resp.header_count, 4);
+    /* Fill the table: one more is refused and nothing is lost. */
+    for (size_t i = 4; i < FR_MAX_EXTRA_HEADERS; i++) {
+        snprintf(name, sizeof name, "H%zu", i);
+        ck_assert_int_eq(fr_response_add_header(&resp, "F", name), FR_OK);
+    }
     ck_assert_int_eq(fr_response_add_header(&resp, "E", "5"), FR_EINVAL);
-    ck_assert_uint_eq(resp.header_count, 4);
+    ck_assert_uint_eq(resp.header_count, FR_MAX_EXTRA_HEADERS);
     ck_assert_str_eq(header_value(&resp, "B"), "2");
-    ck_assert_uint_eq(strlen(header_value(&resp, "D")), 255);
+    ck_assert_uint_eq(strlen(header_value(&resp, "D")), max);
 
     /* Headers survive a change of body, as a 405's Allow must. */
     fr_response_borrow(&resp, 200, FR_CONTENT_TEXT, "x", 1);
-    ck_assert_uint_eq(resp.header_count, 4);
+    ck_assert_uint_eq(resp.header_count, FR_MAX_EXTRA_HEADERS);
     fr_response_cleanup(&resp);
     ck_assert_uint_eq(resp.header_count, 0);
 }

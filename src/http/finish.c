@@ -1,0 +1,157 @@
+/*
+ * What every response gets on its way out, whatever handler made it: the
+ * request id, CORS, and for a 200 to GET or HEAD its strong ETag, Cache-Control,
+ * gzip when the client takes it and the body is worth it, and a 304 when the
+ * client's copy is current. Pre-rendered representations bring their ETag and
+ * gzip copy with them; other bodies are hashed and compressed here.
+ */
+#include "frontier/http.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "frontier/negotiate.h"
+
+/* The request headers a browser may send cross-origin to this API. */
+#define CORS_ALLOWED_HEADERS "Accept, If-None-Match, X-Request-Id, traceparent"
+#define CORS_EXPOSED_HEADERS "ETag, Link, X-Request-Id"
+
+static bool origin_allowed(const struct fr_http_policy *policy, const char *origin,
+                           bool *any)
+{
+    *any = true;
+    if (!policy->cors_origins || !policy->cors_origins[0])
+        return true;
+    for (const char *const *o = policy->cors_origins; *o; o++) {
+        if (strcmp(*o, "*") == 0)
+            return true;
+    }
+    *any = false;
+    for (const char *const *o = policy->cors_origins; *o; o++) {
+        if (strcmp(*o, origin) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* CORS (the Fetch standard): an allowed origin gets Access-Control-Allow-
+ * Origin, "*" when any origin is allowed, else the origin echoed (and the
+ * response varies on Origin); a preflight also learns methods, headers and
+ * how long to cache the answer. */
+static void add_cors(const struct fr_request *req, struct fr_response *resp,
+                     const struct fr_http_policy *policy)
+{
+    const char *origin = fr_request_header(req, "Origin");
+    bool any = true;
+    bool allowed = origin && origin_allowed(policy, origin, &any);
+    if (!any)
+        resp->vary |= FR_VARY_ORIGIN; /* the answer depends on who asks */
+    if (!allowed)
+        return;
+    fr_response_add_header(resp, "Access-Control-Allow-Origin", any ? "*" : origin);
+    const char *preflight = fr_request_header(req, "Access-Control-Request-Method");
+    if (req->method == FR_METHOD_OPTIONS && preflight) {
+        const char *allow = NULL;
+        for (size_t i = 0; i < resp->header_count; i++) {
+            if (strcasecmp(resp->headers[i].name, "Allow") == 0)
+                allow = resp->headers[i].value;
+        }
+        char max_age[24];
+        snprintf(max_age, sizeof(max_age), "%u", policy->cors_max_age);
+        if (allow)
+            fr_response_add_header(resp, "Access-Control-Allow-Methods", allow);
+        fr_response_add_header(resp, "Access-Control-Allow-Headers", CORS_ALLOWED_HEADERS);
+        fr_response_add_header(resp, "Access-Control-Max-Age", max_age);
+    } else {
+        fr_response_add_header(resp, "Access-Control-Expose-Headers", CORS_EXPOSED_HEADERS);
+    }
+}
+
+static void add_vary(struct fr_response *resp)
+{
+    char vary[64] = "";
+    size_t used = 0;
+    static const struct {
+        unsigned bit;
+        const char *name;
+    } fields[] = {
+        {FR_VARY_ACCEPT, "Accept"},
+        {FR_VARY_ACCEPT_ENCODING, "Accept-Encoding"},
+        {FR_VARY_ORIGIN, "Origin"},
+    };
+    for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+        if (resp->vary & fields[i].bit)
+            used += (size_t)snprintf(vary + used, sizeof(vary) - used, "%s%s",
+                                     used ? ", " : "", fields[i].name);
+    }
+    if (used)
+        fr_response_add_header(resp, "Vary", vary);
+}
+
+/* Picks the identity or gzip representation of a 200 body, sets ETag and
+ * Content-Encoding, and answers 304 when If-None-Match already has it. */
+static void add_validators(const struct fr_request *req, struct fr_response *resp,
+                           const struct fr_http_policy *policy)
+{
+    char etag[FR_ETAG_SIZE];
+    bool compressible = resp->body_len >= FR_GZIP_MIN_SIZE;
+    bool gzip = compressible && fr_accepts_gzip(fr_request_header(req, "Accept-Encoding"));
+
+    if (compressible)
+        resp->vary |= FR_VARY_ACCEPT_ENCODING;
+    if (resp->rendered) {
+        const struct fr_gzipped *g = gzip ? fr_rendered_gzip(resp->rendered) : NULL;
+        if (g) {
+            fr_response_borrow(resp, 200, resp->content_type, g->body, g->len);
+            memcpy(etag, g->etag, sizeof(etag));
+        } else {
+            memcpy(etag, resp->rendered->etag, sizeof(etag));
+            gzip = false;
+        }
+    } else {
+        fr_etag(resp->body, resp->body_len, false, etag);
+        char *packed = NULL;
+        size_t packed_len = 0;
+        if (gzip && fr_gzip(resp->body, resp->body_len, &packed, &packed_len) == FR_OK) {
+            fr_etag(resp->body, resp->body_len, true, etag);
+            fr_response_take(resp, 200, resp->content_type, packed, packed_len);
+        } else {
+            gzip = false;
+        }
+    }
+    fr_response_add_header(resp, "ETag", etag);
+    if (policy->cache_max_age) {
+        char cache[48];
+        snprintf(cache, sizeof(cache), "max-age=%u", policy->cache_max_age);
+        fr_response_add_header(resp, "Cache-Control", cache);
+    } else {
+        /* Stored, but asked about each time: with the ETag that is a 304. */
+        fr_response_add_header(resp, "Cache-Control", "no-cache");
+    }
+    if (fr_etag_matches(fr_request_header(req, "If-None-Match"), etag)) {
+        /* RFC 9110 section 15.4.5: the 304 carries ETag, Cache-Control and
+         * Vary as the 200 would, and no content. */
+        /* The body stays, unsent, so that Content-Length is the 200's. */
+        resp->status = 304;
+        resp->content_type = NULL;
+        return;
+    }
+    if (gzip)
+        fr_response_add_header(resp, "Content-Encoding", "gzip");
+}
+
+void fr_response_finish(const struct fr_request *req, struct fr_response *resp,
+                        const struct fr_http_policy *policy)
+{
+    static const struct fr_http_policy defaults = {0, NULL, 600};
+    if (!policy)
+        policy = &defaults;
+    if (req->request_id[0])
+        fr_response_add_header(resp, "X-Request-Id", req->request_id);
+    add_cors(req, resp, policy);
+    if (resp->status == 200 && (req->method == FR_METHOD_GET || req->method == FR_METHOD_HEAD))
+        add_validators(req, resp, policy);
+    add_vary(resp);
+}
