@@ -45,7 +45,7 @@ static void add_cors(const struct fr_request *req, struct fr_response *resp,
 {
     const char *origin = fr_request_header(req, "Origin");
     bool any = true;
-    bool allowed = origin && origin_allowed(policy, origin, &any);
+    bool allowed = origin_allowed(policy, origin ? origin : "", &any) && origin;
     if (!any)
         resp->vary |= FR_VARY_ORIGIN; /* the answer depends on who asks */
     if (!allowed)
