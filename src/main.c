@@ -4,17 +4,21 @@
  * drains on SIGTERM or SIGINT.
  *
  * Exit status: 0 after a clean shutdown or --help/--version, 2 for a bad
- * configuration, 1 when the database, the seed or the socket fails.
+ * configuration, 1 when the database, the seed, the access log's file or
+ * the socket fails.
  */
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "frontier/access_log.h"
 #include "frontier/api.h"
 #include "frontier/config.h"
 #include "frontier/docs.h"
+#include "frontier/metrics.h"
 #include "frontier/model.h"
 #include "frontier/server.h"
 #include "frontier/store.h"
@@ -91,6 +95,9 @@ int main(int argc, char *argv[])
     struct fr_store *store = NULL;
     struct fr_server *server = NULL;
     struct fr_docs *docs = NULL;
+    struct fr_metrics *metrics = NULL;
+    struct fr_access_log *access_log = NULL;
+    struct timespec load_start, load_end;
     char error[1024] = "";
     int status = 1;
     sigset_t signals;
@@ -120,8 +127,22 @@ int main(int argc, char *argv[])
     pthread_sigmask(SIG_BLOCK, &signals, NULL);
     signal(SIGPIPE, SIG_IGN);
 
+    /* Before the slow part, so a log that cannot be written stops at once. */
+    if (fr_access_log_open(config.access_log, &access_log, error, sizeof(error)) != FR_OK) {
+        fprintf(stderr, "frontierd: %s\n", error);
+        goto out;
+    }
+    if (fr_metrics_new(fr_api_routes, FRONTIER_VERSION, &metrics) != FR_OK) {
+        fprintf(stderr, "frontierd: out of memory making the metrics registry\n");
+        goto out;
+    }
+    clock_gettime(CLOCK_MONOTONIC, &load_start);
     if (load_snapshot(&config, &store) != 0)
         goto out;
+    clock_gettime(CLOCK_MONOTONIC, &load_end);
+    fr_metrics_set_load_duration(
+        metrics, (uint64_t)((load_end.tv_sec - load_start.tv_sec) * 1000000000L +
+                            (load_end.tv_nsec - load_start.tv_nsec)));
     if (fr_docs_load(config.docs, &docs, error, sizeof(error)) != FR_OK) {
         fprintf(stderr, "frontierd: the embedded API contract is unreadable: %s\n", error);
         goto out;
@@ -140,6 +161,8 @@ int main(int argc, char *argv[])
         .snapshots = {acquire_current, release_current, NULL},
         .docs = docs,
         .policy = {config.cache_max_age, origins, 600},
+        .metrics = metrics,
+        .access_log = access_log,
     };
     if (fr_server_start(&options, &server, error, sizeof(error)) != FR_OK) {
         fprintf(stderr, "frontierd: %s\n", error);
@@ -167,5 +190,7 @@ out:
     pthread_mutex_unlock(&current_lock);
     fr_store_close(store);
     fr_docs_free(docs);
+    fr_metrics_free(metrics);
+    fr_access_log_free(access_log);
     return status;
 }

@@ -12,9 +12,11 @@
  *   docs     --docs      FRONTIERD_DOCS        node_modules/redoc/bundles (for /docs)
  *   cache_max_age  --cache-max-age  FRONTIERD_CACHE_MAX_AGE  0 (Cache-Control: no-cache)
  *   cors_origins   --cors-origins   FRONTIERD_CORS_ORIGINS   * (any origin may read)
+ *   access_log     --access-log     FRONTIERD_ACCESS_LOG     off ("stderr" or a file path)
  *   config   --config    FRONTIERD_CONFIG      (none)      the INI file to read
  * The INI file has a [server] section (bind, port, threads, docs), a [store]
- * section (db, seed) and an [http] section (cache_max_age, cors_origins).
+ * section (db, seed) and an [http] section (cache_max_age, cors_origins,
+ * access_log).
  */
 #ifndef FRONTIER_CONFIG_H
 #define FRONTIER_CONFIG_H
@@ -38,6 +40,7 @@ struct fr_config {
     char docs[FR_CONFIG_PATH_MAX];
     unsigned cache_max_age;                  /* seconds; 0: no-cache */
     char cors_origins[FR_CONFIG_ORIGINS_MAX]; /* "*" or "https://a,https://b" */
+    char access_log[FR_CONFIG_PATH_MAX];      /* "off", "stderr" or a file path */
     char config_file[FR_CONFIG_PATH_MAX]; /* "" when none was read */
 };
 

@@ -76,6 +76,8 @@ struct fr_item {
     const json_t *keys[FR_MAX_FILTERS]; /* filter values, borrowed from obj */
 };
 
+struct fr_csv_columns;
+
 struct fr_collection {
     const struct fr_collection_def *def;
     struct fr_item *items; /* in the collection's order */
@@ -84,6 +86,8 @@ struct fr_collection {
     char *first_page;      /* the list with no parameters, rendered at build */
     size_t first_page_len;
     struct fr_rendered first_page_rep;
+    char *first_page_cursor; /* that page's next_cursor; NULL when it is the last */
+    struct fr_csv_columns *csv_columns; /* every item's columns, found at build */
 };
 
 struct fr_snapshot;
@@ -108,6 +112,9 @@ const struct fr_collection *fr_snapshot_collection(const struct fr_snapshot *sna
 size_t fr_snapshot_record_count(const struct fr_snapshot *snapshot);
 /* When the snapshot was built, in seconds since the epoch. */
 int64_t fr_snapshot_built_at(const struct fr_snapshot *snapshot);
+/* Which snapshot of this process it is: 1 for the first one built, one more
+ * for each later successful build. */
+uint64_t fr_snapshot_version(const struct fr_snapshot *snapshot);
 
 /* The item with this id, or NULL. Borrowed. */
 const struct fr_item *fr_collection_find(const struct fr_collection *coll, const char *id);
@@ -144,12 +151,45 @@ enum fr_status fr_collection_query(const struct fr_collection *coll,
 enum fr_status fr_render_page(const struct fr_collection *coll, const struct fr_page *page,
                               size_t limit, struct fr_buf *out);
 
+/* Appends the page's next_cursor to out, or nothing when no page follows. */
+enum fr_status fr_page_next_cursor(const struct fr_collection *coll, const struct fr_page *page,
+                                   struct fr_buf *out);
+
 /* The opaque cursor naming the position after item id, appended to out. */
 enum fr_status fr_cursor_encode(const char *id, struct fr_buf *out);
 /* The position after the cursor's item: FR_EINVAL if text is not a cursor
  * this server issued for coll. */
 enum fr_status fr_cursor_decode(const struct fr_collection *coll, const char *text,
                                 size_t *start);
+
+/* ---- CSV (RFC 4180, src/model/csv.c) ----------------------------------- */
+
+/* Appends text (len bytes, borrowed) as one CSV field: as it is, or quoted
+ * when it holds a comma, a double quote, CR or LF, with quotes doubled. */
+enum fr_status fr_csv_append_field(struct fr_buf *out, const char *text, size_t len);
+
+/* The columns a set of JSON objects flattens to (the rule is at the top of
+ * src/model/csv.c): nested objects as dotted names, arrays as JSON text, the
+ * union of every object's members in first-seen order. new returns NULL when
+ * memory runs out; the caller frees with fr_csv_columns_free (NULL is a
+ * no-op). */
+struct fr_csv_columns *fr_csv_columns_new(void);
+void fr_csv_columns_free(struct fr_csv_columns *columns);
+/* Adds obj's members (obj is borrowed; names are copied). FR_EINVAL when obj
+ * is not an object; after FR_ENOMEM the columns should be freed. */
+enum fr_status fr_csv_columns_add(struct fr_csv_columns *columns, const json_t *obj);
+size_t fr_csv_columns_count(const struct fr_csv_columns *columns);
+
+/* The header row, CRLF-ended; nothing when there are no columns. */
+enum fr_status fr_csv_append_header(const struct fr_csv_columns *columns, struct fr_buf *out);
+/* obj's row (obj borrowed), CRLF-ended; FR_EINVAL when obj is not an object. */
+enum fr_status fr_csv_append_row(const struct fr_csv_columns *columns, const json_t *obj,
+                                 struct fr_buf *out);
+
+/* Renders a page as CSV into out: the collection's header row, then one row
+ * per item of the page. */
+enum fr_status fr_render_page_csv(const struct fr_collection *coll, const struct fr_page *page,
+                                  struct fr_buf *out);
 
 /* ---- derived views ---------------------------------------------------- */
 

@@ -14,6 +14,8 @@
 
 struct fr_snapshot;
 struct fr_docs;
+struct fr_metrics;
+struct fr_access_log;
 
 /* Where requests get their snapshot: acquire returns a referenced snapshot
  * (or NULL when none is loaded), release drops that reference. Both must be
@@ -34,6 +36,10 @@ struct fr_server_options {
     struct fr_snapshot_source snapshots;
     const struct fr_docs *docs; /* borrowed, may be NULL; outlives the server */
     struct fr_http_policy policy; /* its strings borrowed; they outlive the server */
+    /* Both borrowed, may be NULL (not kept, off); they outlive the server.
+     * metrics must have been made for the same route tables as routes. */
+    struct fr_metrics *metrics;
+    struct fr_access_log *access_log;
 };
 
 struct fr_server;

@@ -44,6 +44,7 @@ bool api_parse_as_of(const struct fr_request *req, struct fr_response *resp,
 
 extern const struct fr_route health_routes[];
 extern const struct fr_route docs_routes[];
+extern const struct fr_route metrics_routes[];
 extern const struct fr_route sources_routes[];
 extern const struct fr_route organizations_routes[];
 extern const struct fr_route people_routes[];

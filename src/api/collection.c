@@ -1,8 +1,10 @@
 /*
- * The generic list and item handlers. Every list takes limit and cursor plus
- * its collection's filters; every bad value is answered with a 400 that
- * names the parameter and what it accepts, and an id that exists nowhere is a
- * 400 on a filter (the query cannot mean anything) but a 404 in a path.
+ * The generic list and item handlers. Every list takes limit, cursor and
+ * format (json or csv; without it Accept decides) plus its collection's
+ * filters, and links its next page in a Link header. Every bad value is
+ * answered with a 400 that names the parameter and what it accepts, and an
+ * id that exists nowhere is a 400 on a filter (the query cannot mean
+ * anything) but a 404 in a path.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -10,6 +12,7 @@
 #include <string.h>
 
 #include "api.h"
+#include "frontier/negotiate.h"
 
 bool api_not_ready(const struct fr_request *req, struct fr_response *resp)
 {
@@ -133,41 +136,91 @@ static bool check_range(const struct fr_request *req, struct fr_response *resp,
     return true;
 }
 
+/* The representations of every list, for the 406 that names them. */
+static const char *const list_media_types[] = {"application/json", "text/csv", NULL};
+
+/*
+ * JSON or CSV: ?format= decides when given (it overrides Accept, so a link
+ * can name a CSV download); otherwise the q-values Accept gives
+ * application/json and text/csv, ties and a missing Accept going to JSON.
+ * When Accept allows neither, JSON is chosen here and src/http/finish.c
+ * answers 406. Returns false after answering 400 for a bad format.
+ */
+static bool choose_format(const struct fr_request *req, struct fr_response *resp, bool *csv,
+                          bool *chosen)
+{
+    bool given = false;
+    const char *value = fr_request_query(req, "format", &given);
+    *chosen = given;
+    if (given) {
+        *csv = value && strcmp(value, "csv") == 0;
+        if (*csv || (value && strcmp(value, "json") == 0))
+            return true;
+        fr_response_bad_param(resp, req, "format", value,
+                              value ? "not an allowed value" : "a value is required",
+                              "one of: json, csv");
+        return false;
+    }
+    const char *accept = fr_request_header(req, "Accept");
+    *csv = accept && fr_accept_quality(accept, "text/csv", true) >
+                         fr_accept_quality(accept, "application/json", true);
+    return true;
+}
+
+/*
+ * Adds Link: <same request, cursor=next>; rel="next" (RFC 8288). A field
+ * value longer than a response header holds (sizeof(struct fr_header.value),
+ * 1024 bytes) is left out rather than cut, which would point elsewhere; a
+ * JSON body still names the next page in next_cursor. With ids of at most
+ * 64 characters no valid query comes near that size today.
+ */
+static void add_next_link(const struct fr_request *req, struct fr_response *resp,
+                          const char *cursor)
+{
+    struct fr_buf link;
+    fr_buf_init(&link);
+    if (fr_link_append(req, "cursor", cursor, "next", &link) == FR_OK &&
+        link.len < sizeof(resp->headers[0].value))
+        fr_response_add_header(resp, "Link", link.data);
+    fr_buf_cleanup(&link);
+}
+
 void api_list(const struct fr_request *req, struct fr_response *resp,
               enum fr_collection_id id)
 {
     const struct fr_collection_def *def = fr_collection_def_get(id);
-    const char *accepted[FR_MAX_FILTERS + 3];
+    const char *accepted[FR_MAX_FILTERS + 4];
     struct fr_query query;
     struct fr_page page = {0};
-    struct fr_buf body;
+    struct fr_buf body, cursor;
     size_t n = 0;
+    bool csv = false, format_chosen = false, defaults = true;
 
     if (api_not_ready(req, resp))
         return;
     const struct fr_collection *coll = fr_snapshot_collection(req->snapshot, id);
-    if (req->query_count == 0 && !req->query_overflow) {
-        /* The snapshot is immutable but for the lazily made gzip copy. */
-        fr_response_serve(resp, FR_CONTENT_JSON, (struct fr_rendered *)&coll->first_page_rep);
-        return;
-    }
     accepted[n++] = "limit";
     accepted[n++] = "cursor";
+    accepted[n++] = "format";
     for (size_t f = 0; f < FR_MAX_FILTERS && def->filters[f].param; f++)
         accepted[n++] = def->filters[f].param;
     accepted[n] = NULL;
     if (fr_request_check_query(req, accepted, resp) != FR_OK)
         return;
+    if (!choose_format(req, resp, &csv, &format_chosen))
+        return;
 
     fr_query_init(&query);
     bool given = false;
     const char *value = fr_request_query(req, "limit", &given);
+    defaults = defaults && !given;
     if (given && !parse_size(value, 1, FR_LIMIT_MAX, &query.limit)) {
         fr_response_bad_param(resp, req, "limit", value, "not an integer in range",
                               "an integer from 1 to 500 (default 50)");
         return;
     }
     value = fr_request_query(req, "cursor", &given);
+    defaults = defaults && !given;
     if (given && (!value || fr_cursor_decode(coll, value, &query.start) != FR_OK)) {
         fr_response_bad_param(resp, req, "cursor", value,
                               "not a cursor this server issued for this list",
@@ -176,6 +229,7 @@ void api_list(const struct fr_request *req, struct fr_response *resp,
     }
     for (size_t f = 0; f < FR_MAX_FILTERS && def->filters[f].param; f++) {
         value = fr_request_query(req, def->filters[f].param, &given);
+        defaults = defaults && !given;
         if (given && !parse_filter(req, resp, &def->filters[f], f, value, &query))
             return;
     }
@@ -183,24 +237,44 @@ void api_list(const struct fr_request *req, struct fr_response *resp,
         return;
 
     fr_buf_init(&body);
-    enum fr_status status = fr_collection_query(coll, &query, &page);
-    if (status == FR_OK)
-        status = fr_render_page(coll, &page, query.limit, &body);
-    free(page.indexes);
-    if (status != FR_OK) {
-        fr_buf_cleanup(&body);
-        fr_response_problem(resp, req, 500, "internal-error", "Internal Server Error",
-                            "the list could not be rendered", NULL);
-        return;
+    fr_buf_init(&cursor);
+    if (defaults && !csv) {
+        /* The first page as rendered at build (the snapshot is immutable but
+         * for the lazily made gzip copy). */
+        fr_response_serve(resp, FR_CONTENT_JSON, (struct fr_rendered *)&coll->first_page_rep);
+        if (coll->first_page_cursor)
+            add_next_link(req, resp, coll->first_page_cursor);
+    } else {
+        enum fr_status status = fr_collection_query(coll, &query, &page);
+        if (status == FR_OK && csv)
+            status = fr_render_page_csv(coll, &page, &body);
+        else if (status == FR_OK)
+            status = fr_render_page(coll, &page, query.limit, &body);
+        if (status == FR_OK)
+            status = fr_page_next_cursor(coll, &page, &cursor);
+        free(page.indexes);
+        if (status != FR_OK) {
+            fr_response_problem(resp, req, 500, "internal-error", "Internal Server Error",
+                                "the list could not be rendered", NULL);
+            goto out;
+        }
+        size_t len = 0;
+        char *text = fr_buf_steal(&body, &len);
+        /* A NULL text (out of memory) answers 500. */
+        fr_response_take(resp, 200, csv ? FR_CONTENT_CSV : FR_CONTENT_JSON, text, len);
+        if (!text)
+            goto out;
+        if (cursor.len)
+            add_next_link(req, resp, cursor.data);
     }
-    size_t len = 0;
-    char *text = fr_buf_steal(&body, &len);
-    if (!text) {
-        fr_response_problem(resp, req, 500, "internal-error", "Internal Server Error",
-                            "out of memory", NULL);
-        return;
-    }
-    fr_response_take(resp, 200, FR_CONTENT_JSON, text, len);
+    resp->media_types = list_media_types;
+    resp->format_chosen = format_chosen;
+    /* Without ?format= the representation depends on Accept. */
+    if (!format_chosen)
+        resp->vary |= FR_VARY_ACCEPT;
+out:
+    fr_buf_cleanup(&body);
+    fr_buf_cleanup(&cursor);
 }
 
 void api_get(const struct fr_request *req, struct fr_response *resp,

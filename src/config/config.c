@@ -41,6 +41,7 @@ enum key {
     KEY_DOCS,
     KEY_CACHE_MAX_AGE,
     KEY_CORS_ORIGINS,
+    KEY_ACCESS_LOG,
     KEY_COUNT
 };
 
@@ -71,6 +72,8 @@ static const struct key_info keys[KEY_COUNT] = {
     [KEY_CORS_ORIGINS] = {"cors_origins", "http", "--cors-origins", "FRONTIERD_CORS_ORIGINS",
                           "* or a comma-separated list of origins such as "
                           "https://example.org (scheme://host[:port], no path)"},
+    [KEY_ACCESS_LOG] = {"access_log", "http", "--access-log", "FRONTIERD_ACCESS_LOG",
+                        "off, stderr or a file path shorter than " PATH_MAX_TEXT " bytes"},
 };
 
 #define CONFIG_KEY "config"
@@ -306,6 +309,12 @@ static enum fr_status apply_value(struct fr_config *config, enum key k, const ch
         break;
     case KEY_CORS_ORIGINS:
         ok = parse_origins(value, config->cors_origins, sizeof config->cors_origins);
+        break;
+    case KEY_ACCESS_LOG:
+        /* "off" and "stderr" are words, not files; a file of that name is
+         * still reachable as ./off. Whether the path opens is found out at
+         * start-up, where the reason can be given. */
+        ok = copy_path(value, config->access_log);
         break;
     case KEY_COUNT:
         break;
@@ -698,6 +707,7 @@ static void set_defaults(struct fr_config *config)
     memcpy(config->seed, "data/seed", sizeof "data/seed");
     memcpy(config->docs, FR_CONFIG_DOCS_DEFAULT, sizeof FR_CONFIG_DOCS_DEFAULT);
     memcpy(config->cors_origins, "*", sizeof "*");
+    memcpy(config->access_log, "off", sizeof "off");
     config->threads = 0;
 }
 
@@ -831,8 +841,12 @@ const char *fr_config_usage(void)
            "                         Cache-Control max-age in seconds; 0 sends no-cache\n"
            "  --cors-origins LIST    FRONTIERD_CORS_ORIGINS   *\n"
            "                         origins browsers may read from: * or a comma list\n"
+           "  --access-log WHERE     FRONTIERD_ACCESS_LOG     off\n"
+           "                         one JSON line per request: off, stderr or a file\n"
            "  --config PATH          FRONTIERD_CONFIG         (none)\n"
-           "                         INI file: [server] bind, port, threads, docs;\n                         [store] db, seed; [http] cache_max_age, cors_origins\n"
+           "                         INI file: [server] bind, port, threads, docs;\n"
+           "                         [store] db, seed; [http] cache_max_age,\n"
+           "                         cors_origins, access_log\n"
            "  -h, --help\n"
            "                         print this help and exit\n"
            "  -V, --version\n"

@@ -1,6 +1,7 @@
 /*
  * What every response gets on its way out, whatever handler made it: the
- * request id, CORS, and for a 200 to GET or HEAD its strong ETag, Cache-Control,
+ * request id, CORS, a 406 instead of a 200 whose media type the client's
+ * Accept refuses, and for a 200 to GET or HEAD its strong ETag, Cache-Control,
  * gzip when the client takes it and the body is worth it, and a 304 when the
  * client's copy is current. Pre-rendered representations bring their ETag and
  * gzip copy with them; other bodies are hashed and compressed here.
@@ -12,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "frontier/buf.h"
 #include "frontier/negotiate.h"
 
 /* The request headers a browser may send cross-origin to this API. */
@@ -90,6 +92,83 @@ static void add_vary(struct fr_response *resp)
         fr_response_add_header(resp, "Vary", vary);
 }
 
+/* "application/json" of "application/json; charset=utf-8" into out; false
+ * if it does not fit (no type of ours is that long). */
+static bool media_type_of(const char *content_type, char *out, size_t size)
+{
+    size_t len = strcspn(content_type, ";");
+    while (len > 0 && (content_type[len - 1] == ' ' || content_type[len - 1] == '\t'))
+        len--;
+    if (len == 0 || len >= size)
+        return false;
+    memcpy(out, content_type, len);
+    out[len] = '\0';
+    return true;
+}
+
+/* "a", "a or b", "a, b or c". */
+static enum fr_status append_alternatives(struct fr_buf *out, const char *const *types)
+{
+    enum fr_status status = FR_OK;
+    for (size_t i = 0; types[i] && status == FR_OK; i++) {
+        if (i > 0)
+            status = fr_buf_append_str(out, types[i + 1] ? ", " : " or ");
+        if (status == FR_OK)
+            status = fr_buf_append_str(out, types[i]);
+    }
+    return status;
+}
+
+/*
+ * A 200 whose media type Accept gives q=0, or does not list at all, becomes
+ * a 406 naming what the resource can send (RFC 9110 sections 12.5.1 and
+ * 15.5.7). The 406 itself is a problem document sent whatever Accept says
+ * (section 12.5.1 lets a server disregard Accept), and it varies on Accept.
+ * No Accept means anything goes, and so does an empty one, which is more
+ * often a client clearing a default than one refusing everything. A
+ * representation the URL chose (?format=) is not second-guessed.
+ */
+static void refuse_unacceptable(const struct fr_request *req, struct fr_response *resp)
+{
+    const char *accept = fr_request_header(req, "Accept");
+    char type[128];
+    if (!accept || accept[strspn(accept, " \t")] == '\0' || resp->format_chosen ||
+        !resp->content_type || !media_type_of(resp->content_type, type, sizeof(type)))
+        return;
+    if (fr_accept_quality(accept, type, true) > 0)
+        return;
+    /* A "+json" type (health, problem details) is JSON to a client that
+     * asks for JSON (RFC 6839's structured syntax suffix), when the type
+     * itself is not listed. */
+    size_t len = strlen(type);
+    if (len > 5 && strcmp(type + len - 5, "+json") == 0 &&
+        fr_accept_quality(accept, type, true) < 0 &&
+        fr_accept_quality(accept, "application/json", true) > 0)
+        return;
+
+    const char *single[] = {type, NULL};
+    const char *const *types = resp->media_types ? resp->media_types : single;
+    struct fr_buf detail;
+    json_t *available = json_array();
+    fr_buf_init(&detail);
+    enum fr_status status = fr_buf_append_str(&detail, "this resource is available as ");
+    if (status == FR_OK)
+        status = append_alternatives(&detail, types);
+    for (size_t i = 0; types[i] && available && status == FR_OK; i++) {
+        if (json_array_append_new(available, json_string(types[i])))
+            status = FR_ENOMEM;
+    }
+    if (status == FR_OK && available) {
+        fr_response_problem(resp, req, 406, "not-acceptable", "Not Acceptable", detail.data,
+                            json_pack("{s:O}", "available", available));
+    } else {
+        fr_response_problem(resp, req, 406, "not-acceptable", "Not Acceptable", NULL, NULL);
+    }
+    resp->vary |= FR_VARY_ACCEPT;
+    json_decref(available);
+    fr_buf_cleanup(&detail);
+}
+
 /* Picks the identity or gzip representation of a 200 body, sets ETag and
  * Content-Encoding, and answers 304 when If-None-Match already has it. */
 static void add_validators(const struct fr_request *req, struct fr_response *resp,
@@ -151,6 +230,8 @@ void fr_response_finish(const struct fr_request *req, struct fr_response *resp,
     if (req->request_id[0])
         fr_response_add_header(resp, "X-Request-Id", req->request_id);
     add_cors(req, resp, policy);
+    if (resp->status == 200)
+        refuse_unacceptable(req, resp);
     if (resp->status == 200 && (req->method == FR_METHOD_GET || req->method == FR_METHOD_HEAD))
         add_validators(req, resp, policy);
     add_vary(resp);

@@ -257,17 +257,23 @@ void fr_router_dispatch(const struct fr_route *const *tables, struct fr_request 
     unsigned allowed = 0;
 
     req->path_param_count = 0;
+    req->route = NULL;
+    req->route_index = FR_ROUTE_NONE;
     if (req->method == FR_METHOD_OTHER) {
         answer_not_implemented(req, resp);
         return;
     }
+    size_t index = 0; /* the route's position across all tables: route_index */
+
     for (size_t t = 0; tables != NULL && req->path != NULL && tables[t] != NULL; t++) {
-        for (const struct fr_route *route = tables[t]; route->pattern != NULL; route++) {
+        for (const struct fr_route *route = tables[t]; route->pattern != NULL;
+             route++, index++) {
             unsigned methods;
             if (!match(route->pattern, req->path, captures, &capture_count))
                 continue;
             methods = route_methods(route);
             req->route = route->pattern;
+            req->route_index = index;
             if (methods & (unsigned)req->method) {
                 call_handler(route, req, resp, captures, capture_count);
                 return;

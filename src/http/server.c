@@ -2,7 +2,9 @@
  * The libmicrohttpd adapter, and the only file that includes microhttpd.h.
  * It turns each libmicrohttpd request into a struct fr_request, runs the
  * router and turns the struct fr_response into a libmicrohttpd response, so
- * everything above it can be tested without sockets.
+ * everything above it can be tested without sockets. It is also where a
+ * request is observed whole: its id and trace context on the way in, its
+ * metrics and access-log line once libmicrohttpd says it is over.
  */
 #include "frontier/server.h"
 
@@ -16,9 +18,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include <microhttpd.h>
+
+#include "frontier/access_log.h"
+#include "frontier/metrics.h"
+#include "frontier/trace.h"
 
 /* Idle keep-alive connections are closed after this many seconds. */
 #define CONNECTION_TIMEOUT_SECONDS 30u
@@ -29,6 +37,8 @@ struct fr_server {
     struct fr_snapshot_source snapshots;
     const struct fr_docs *docs;
     struct fr_http_policy policy;
+    struct fr_metrics *metrics;        /* borrowed, may be NULL */
+    struct fr_access_log *access_log;  /* borrowed, NULL when off */
     unsigned port;
     atomic_bool shutting_down;
     /* While the daemon starts, the last message it logs is kept so that
@@ -38,9 +48,25 @@ struct fr_server {
     char start_message[256];
 };
 
-/* What one request keeps between the calls libmicrohttpd makes for it. */
+/* What one request keeps between the calls libmicrohttpd makes for it, and
+ * what its completion needs to count and log it: by then the request and
+ * response structs of on_request are gone. */
 struct request_context {
     const struct fr_snapshot *snapshot;
+    struct timespec arrived;      /* CLOCK_MONOTONIC, for durations */
+    struct timespec arrived_wall; /* CLOCK_REALTIME, for the log; only when logging */
+    bool answered;                /* a response was queued; the rest is set then */
+    int status;
+    enum fr_method method;
+    const char *route; /* static, from the route table */
+    size_t route_index;
+    uint64_t body_bytes; /* what a complete send delivers: 0 for HEAD, 304, 204 */
+    char trace_id[FR_TRACE_ID_LEN + 1]; /* "" when none */
+    /* Only when logging: */
+    char request_id[FR_REQUEST_ID_MAX + 1];
+    char client[INET6_ADDRSTRLEN];      /* "" when unknown */
+    char *method_name;                  /* owned copies */
+    char *path;
 };
 
 /* ---- messages ------------------------------------------------------- */
@@ -214,6 +240,108 @@ static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const c
     return MHD_YES;
 }
 
+/* The peer's address as text; an IPv4-mapped IPv6 address is written as
+ * the IPv4 address it is. Empty when libmicrohttpd does not know it. */
+static void client_address(struct MHD_Connection *connection, char *out, size_t size)
+{
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    struct sockaddr_in v4;
+    struct sockaddr_in6 v6;
+
+    out[0] = '\0';
+    if (info == NULL || info->client_addr == NULL)
+        return;
+    if (info->client_addr->sa_family == AF_INET) {
+        memcpy(&v4, info->client_addr, sizeof v4);
+        if (inet_ntop(AF_INET, &v4.sin_addr, out, (socklen_t)size) == NULL)
+            out[0] = '\0';
+    } else if (info->client_addr->sa_family == AF_INET6) {
+        memcpy(&v6, info->client_addr, sizeof v6);
+        const void *addr = &v6.sin6_addr;
+        int family = AF_INET6;
+        if (IN6_IS_ADDR_V4MAPPED(&v6.sin6_addr)) {
+            addr = &v6.sin6_addr.s6_addr[12];
+            family = AF_INET;
+        }
+        if (inet_ntop(family, addr, out, (socklen_t)size) == NULL)
+            out[0] = '\0';
+    }
+}
+
+/* A field value without the blanks around it, which RFC 9110 section 5.5
+ * says are not part of it (libmicrohttpd drops only the leading ones):
+ * returns where it starts and sets *len. NULL stays NULL. */
+static const char *trim_blanks(const char *value, size_t *len)
+{
+    size_t n;
+
+    *len = 0;
+    if (value == NULL)
+        return NULL;
+    while (*value == ' ' || *value == '\t')
+        value++;
+    n = strlen(value);
+    while (n > 0 && (value[n - 1] == ' ' || value[n - 1] == '\t'))
+        n--;
+    *len = n;
+    return value;
+}
+
+/*
+ * The request's id: the client's X-Request-Id when it is one we may echo,
+ * else a new one. And its trace: a traceparent header that parses, and only
+ * when there is exactly one, since two cannot both name the caller's span
+ * (the W3C test suite treats a duplicate as invalid).
+ */
+static void identify(struct fr_request *req, char *trace_id)
+{
+    size_t len = 0;
+    const char *given = trim_blanks(fr_request_header(req, "X-Request-Id"), &len);
+    const char *traceparent = NULL;
+    size_t traceparents = 0;
+    struct fr_traceparent parsed;
+
+    req->request_id[0] = '\0';
+    if (given != NULL && len <= FR_REQUEST_ID_MAX) {
+        memcpy(req->request_id, given, len);
+        req->request_id[len] = '\0';
+    }
+    if (!fr_request_id_valid(req->request_id))
+        fr_request_id_generate(req->request_id);
+
+    trace_id[0] = '\0';
+    for (size_t i = 0; i < req->header_count; i++) {
+        if (strcasecmp(req->headers[i].name, "traceparent") == 0) {
+            traceparent = req->headers[i].value;
+            traceparents++;
+        }
+    }
+    traceparent = trim_blanks(traceparent, &len);
+    if (traceparents == 1 && fr_traceparent_parse(traceparent, len, &parsed) == FR_OK)
+        memcpy(trace_id, parsed.trace_id, sizeof parsed.trace_id);
+}
+
+/* Body bytes a complete send puts on the wire: none for HEAD, and none for
+ * statuses that have no content (1xx, 204, 304), whatever body_len says. */
+static uint64_t body_bytes(const struct fr_request *req, const struct fr_response *resp)
+{
+    if (req->method == FR_METHOD_HEAD || resp->status < 200 || resp->status == 204 ||
+        resp->status == 304)
+        return 0;
+    return resp->body_len;
+}
+
+static uint64_t elapsed_ns(const struct timespec *since)
+{
+    struct timespec now;
+    int64_t ns;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    ns = (int64_t)(now.tv_sec - since->tv_sec) * 1000000000 + (now.tv_nsec - since->tv_nsec);
+    return ns > 0 ? (uint64_t)ns : 0;
+}
+
 static struct MHD_Response *make_response(struct fr_response *resp)
 {
     struct MHD_Response *response = NULL;
@@ -273,9 +401,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection,
     (void)version;
     (void)upload_data;
     if (context == NULL) {
+        /* The headers are in: this is the request's arrival. */
         context = calloc(1, sizeof *context);
         if (context == NULL)
             return MHD_NO;
+        clock_gettime(CLOCK_MONOTONIC, &context->arrived);
+        if (server->access_log != NULL) {
+            clock_gettime(CLOCK_REALTIME, &context->arrived_wall);
+            client_address(connection, context->client, sizeof context->client);
+        }
+        fr_metrics_request_begin(server->metrics);
         if (server->snapshots.acquire != NULL)
             context->snapshot = server->snapshots.acquire(server->snapshots.ctx);
         *con_cls = context;
@@ -292,13 +427,27 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection,
     req.path = url;
     req.snapshot = context->snapshot;
     req.docs = server->docs;
+    req.metrics = server->metrics;
     req.shutting_down = atomic_load_explicit(&server->shutting_down, memory_order_relaxed);
     MHD_get_connection_values(connection, MHD_GET_ARGUMENT_KIND, collect_query, &req);
     MHD_get_connection_values(connection, MHD_HEADER_KIND, collect_header, &req);
+    identify(&req, context->trace_id);
 
     fr_response_init(&resp);
     fr_router_dispatch(server->routes, &req, &resp);
     fr_response_finish(&req, &resp, &server->policy);
+
+    /* Taken before make_response, which may hand the body to libmicrohttpd. */
+    context->status = resp.status;
+    context->method = req.method;
+    context->route = req.route;
+    context->route_index = req.route != NULL ? req.route_index : FR_ROUTE_NONE;
+    context->body_bytes = body_bytes(&req, &resp);
+    if (server->access_log != NULL) {
+        memcpy(context->request_id, req.request_id, sizeof req.request_id);
+        context->method_name = strdup(method);
+        context->path = strdup(url);
+    }
 
     response = make_response(&resp);
     if (response == NULL) {
@@ -308,6 +457,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection,
     result = MHD_queue_response(connection, (unsigned)resp.status, response);
     if (result != MHD_YES)
         log_failure("queue", resp.status, method, url);
+    else
+        context->answered = true;
     MHD_destroy_response(response); /* the queued response holds its own reference */
 
 out:
@@ -315,8 +466,36 @@ out:
     return result;
 }
 
-/* The request is over (sent, or the connection died): the snapshot its
- * borrowed body pointed into may go now. */
+/* Counts and logs an answered request. The log line is written last, so
+ * whoever reads it (a test, a log shipper) finds the request counted. A
+ * request whose connection died before it was sent in full is logged with
+ * the bytes it is known to have sent: none. */
+static void observe(struct fr_server *server, const struct request_context *context,
+                    enum MHD_RequestTerminationCode toe)
+{
+    uint64_t duration = elapsed_ns(&context->arrived);
+
+    fr_metrics_observe(server->metrics, context->route_index, context->method, context->status,
+                       duration);
+    if (server->access_log != NULL) {
+        struct fr_access_entry entry = {
+            .time = context->arrived_wall,
+            .method = context->method_name,
+            .route = context->route,
+            .path = context->path,
+            .status = context->status,
+            .bytes = toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? context->body_bytes : 0,
+            .duration_ns = duration,
+            .request_id = context->request_id,
+            .trace_id = context->trace_id[0] != '\0' ? context->trace_id : NULL,
+            .client = context->client[0] != '\0' ? context->client : NULL,
+        };
+        (void)fr_access_log_write(server->access_log, &entry); /* a lost line is not fatal */
+    }
+}
+
+/* The request is over (sent, or the connection died): it is counted and
+ * logged, and the snapshot its borrowed body pointed into may go now. */
 static void on_completed(void *cls, struct MHD_Connection *connection, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
@@ -324,11 +503,15 @@ static void on_completed(void *cls, struct MHD_Connection *connection, void **co
     struct request_context *context = *con_cls;
 
     (void)connection;
-    (void)toe;
     if (context == NULL)
         return;
+    fr_metrics_request_end(server->metrics);
+    if (context->answered)
+        observe(server, context, toe);
     if (context->snapshot != NULL && server->snapshots.release != NULL)
         server->snapshots.release(server->snapshots.ctx, context->snapshot);
+    free(context->method_name);
+    free(context->path);
     free(context);
     *con_cls = NULL;
 }
@@ -407,6 +590,8 @@ enum fr_status fr_server_start(const struct fr_server_options *options,
     server->docs = options->docs;
     server->policy = options->policy;
     server->snapshots = options->snapshots;
+    server->metrics = options->metrics;
+    server->access_log = options->access_log;
     atomic_init(&server->shutting_down, false);
 
     /* epoll scales best with many idle keep-alive connections; a build of

@@ -1,7 +1,8 @@
 /*
  * Collections: the definitions of what the API lists (order, filters), and
  * the generic machinery every list uses: filling and ordering items, id
- * lookups, filtered queries, cursors and page rendering.
+ * lookups, filtered queries, cursors and page rendering (as JSON here, as
+ * CSV in csv.c).
  */
 #include "snapshot.h"
 
@@ -192,6 +193,21 @@ enum fr_status sort_by_date(json_t *array, const char *key)
     return status;
 }
 
+/* The CSV columns are the union over every item, found here once, so that
+ * every page of a list, filtered or not, has the same header row. */
+static enum fr_status collection_find_columns(struct fr_collection *coll)
+{
+    coll->csv_columns = fr_csv_columns_new();
+    if (!coll->csv_columns)
+        return FR_ENOMEM;
+    for (size_t i = 0; i < coll->count; i++) {
+        enum fr_status status = fr_csv_columns_add(coll->csv_columns, coll->items[i].obj);
+        if (status != FR_OK)
+            return status;
+    }
+    return FR_OK;
+}
+
 enum fr_status collection_render(struct fr_collection *coll)
 {
     for (size_t i = 0; i < coll->count; i++) {
@@ -202,14 +218,26 @@ enum fr_status collection_render(struct fr_collection *coll)
         item->json_len = strlen(item->json);
         fr_rendered_init(&item->rep, item->json, item->json_len);
     }
+    enum fr_status status = collection_find_columns(coll);
+    if (status != FR_OK)
+        return status;
     struct fr_query query;
     struct fr_page page = {0};
-    struct fr_buf buf;
+    struct fr_buf buf, cursor;
     fr_query_init(&query);
     fr_buf_init(&buf);
-    enum fr_status status = fr_collection_query(coll, &query, &page);
+    fr_buf_init(&cursor);
+    status = fr_collection_query(coll, &query, &page);
     if (status == FR_OK)
         status = fr_render_page(coll, &page, query.limit, &buf);
+    /* Kept for the first page's Link header, which is not pre-rendered. */
+    if (status == FR_OK)
+        status = fr_page_next_cursor(coll, &page, &cursor);
+    if (status == FR_OK && cursor.len) {
+        coll->first_page_cursor = fr_buf_steal(&cursor, NULL);
+        if (!coll->first_page_cursor)
+            status = FR_ENOMEM;
+    }
     free(page.indexes);
     if (status == FR_OK) {
         coll->first_page = fr_buf_steal(&buf, &coll->first_page_len);
@@ -219,6 +247,7 @@ enum fr_status collection_render(struct fr_collection *coll)
             fr_rendered_init(&coll->first_page_rep, coll->first_page, coll->first_page_len);
     }
     fr_buf_cleanup(&buf);
+    fr_buf_cleanup(&cursor);
     return status;
 }
 
@@ -235,6 +264,8 @@ void collection_cleanup(struct fr_collection *coll)
     if (coll->first_page)
         fr_rendered_cleanup(&coll->first_page_rep);
     free(coll->first_page);
+    free(coll->first_page_cursor);
+    fr_csv_columns_free(coll->csv_columns);
     memset(coll, 0, sizeof(*coll));
 }
 
@@ -375,6 +406,14 @@ enum fr_status fr_cursor_decode(const struct fr_collection *coll, const char *te
     return status;
 }
 
+enum fr_status fr_page_next_cursor(const struct fr_collection *coll, const struct fr_page *page,
+                                   struct fr_buf *out)
+{
+    if (!page->has_more || page->count == 0)
+        return FR_OK;
+    return fr_cursor_encode(coll->items[page->indexes[page->count - 1]].id, out);
+}
+
 enum fr_status fr_render_page(const struct fr_collection *coll, const struct fr_page *page,
                               size_t limit, struct fr_buf *out)
 {
@@ -384,12 +423,8 @@ enum fr_status fr_render_page(const struct fr_collection *coll, const struct fr_
     enum fr_status status = FR_ENOMEM;
 
     fr_buf_init(&cursor);
-    if (page->has_more && page->count > 0) {
-        status = fr_cursor_encode(coll->items[page->indexes[page->count - 1]].id, &cursor);
-        if (status != FR_OK)
-            goto out;
-        status = FR_ENOMEM;
-    }
+    if (fr_page_next_cursor(coll, page, &cursor) != FR_OK)
+        goto out;
     /* The envelope goes through jansson; the items are already JSON. */
     meta = json_pack("{s:I, s:I, s:o}", "total", (json_int_t)page->total, "limit",
                      (json_int_t)limit, "next_cursor",

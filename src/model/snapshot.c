@@ -114,6 +114,9 @@ static size_t count_records(const json_t *json)
     return n;
 }
 
+/* Snapshots built so far by this process, for their version numbers. */
+static atomic_uint_fast64_t builds;
+
 enum fr_status fr_snapshot_build(json_t *data, struct fr_snapshot **out, char *error,
                                  size_t error_size)
 {
@@ -198,6 +201,8 @@ enum fr_status fr_snapshot_build(json_t *data, struct fr_snapshot **out, char *e
         snprintf(error, error_size, "out of memory rendering responses");
         goto out;
     }
+    /* Numbered only once built, so a failed build leaves no gap. */
+    snapshot->version = atomic_fetch_add_explicit(&builds, 1, memory_order_relaxed) + 1;
     *out = snapshot;
     snapshot = NULL;
 out:
@@ -234,4 +239,9 @@ size_t fr_snapshot_record_count(const struct fr_snapshot *snapshot)
 int64_t fr_snapshot_built_at(const struct fr_snapshot *snapshot)
 {
     return snapshot->built_at;
+}
+
+uint64_t fr_snapshot_version(const struct fr_snapshot *snapshot)
+{
+    return snapshot->version;
 }

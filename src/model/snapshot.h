@@ -14,6 +14,7 @@ struct fr_snapshot {
     struct fr_collection collections[FR_COLL_COUNT];
     size_t record_count;
     int64_t built_at;
+    uint64_t version; /* fr_snapshot_version */
 };
 
 /* Fills coll's items from objs (a JSON array; references are taken), orders

@@ -276,28 +276,28 @@ START_TEST(test_unknown_parameters)
         const char *param;
         const char *accepted;
     } cases[] = {
-        {"/v1/sources?author=x", "author", "limit,cursor,kind,publisher"},
-        {"/v1/organizations?name=xai", "name", "limit,cursor,kind"},
-        {"/v1/people?org=xai", "org", "limit,cursor,organization"},
-        {"/v1/models?modle=grok-4", "modle", "limit,cursor,organization,status,kind"},
-        {"/v1/benchmarks?kind=x", "kind", "limit,cursor"},
+        {"/v1/sources?author=x", "author", "limit,cursor,format,kind,publisher"},
+        {"/v1/organizations?name=xai", "name", "limit,cursor,format,kind"},
+        {"/v1/people?org=xai", "org", "limit,cursor,format,organization"},
+        {"/v1/models?modle=grok-4", "modle", "limit,cursor,format,organization,status,kind"},
+        {"/v1/benchmarks?kind=x", "kind", "limit,cursor,format"},
         {"/v1/results?score=24", "score",
-         "limit,cursor,model,benchmark,source,evaluator,evaluator_relationship,tools"},
-        {"/v1/funding-rounds?kind=debt", "kind", "limit,cursor,organization"},
-        {"/v1/valuations?from=2025", "from", "limit,cursor,organization"},
-        {"/v1/financials?status=x", "status", "limit,cursor,organization,metric,kind"},
-        {"/v1/compute/clusters?organization=xai", "organization", "limit,cursor,operator"},
+         "limit,cursor,format,model,benchmark,source,evaluator,evaluator_relationship,tools"},
+        {"/v1/funding-rounds?kind=debt", "kind", "limit,cursor,format,organization"},
+        {"/v1/valuations?from=2025", "from", "limit,cursor,format,organization"},
+        {"/v1/financials?status=x", "status", "limit,cursor,format,organization,metric,kind"},
+        {"/v1/compute/clusters?organization=xai", "organization", "limit,cursor,format,operator"},
         {"/v1/timeline?since=2025", "since",
-         "limit,cursor,organization,model,kind,status,from,to"},
-        {"/v1/leaderboards?as_of=2025-07-10", "as_of", "limit,cursor"},
+         "limit,cursor,format,organization,model,kind,status,from,to"},
+        {"/v1/leaderboards?as_of=2025-07-10", "as_of", "limit,cursor,format"},
         {"/v1/leaderboards/humanitys-last-exam?tools=none", "tools", "as_of"},
         {"/v1/organizations/xai/funding?as_of=2025", "as_of", ""},
         {"/livez?verbose&full", "full", "verbose"},
         {"/readyz?x=1", "x", "verbose"},
         /* Names are case-sensitive, and decoded before they are compared. */
-        {"/v1/models?Limit=2", "Limit", "limit,cursor,organization,status,kind"},
-        {"/v1/models?lim%69t=2&x%20y=1", "x y", "limit,cursor,organization,status,kind"},
-        {"/v1/models?=1", "", "limit,cursor,organization,status,kind"},
+        {"/v1/models?Limit=2", "Limit", "limit,cursor,format,organization,status,kind"},
+        {"/v1/models?lim%69t=2&x%20y=1", "x y", "limit,cursor,format,organization,status,kind"},
+        {"/v1/models?=1", "", "limit,cursor,format,organization,status,kind"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         char quoted[128];
@@ -324,12 +324,12 @@ END_TEST
 START_TEST(test_repeated_parameters)
 {
     expect_param_rejected("/v1/models?status=released&status=planned", "status",
-                          "limit,cursor,organization,status,kind",
+                          "limit,cursor,format,organization,status,kind",
                           "query parameter 'status' is given more than once");
     expect_param_rejected("/v1/models?limit=2&limit=2", "limit",
-                          "limit,cursor,organization,status,kind", "more than once");
+                          "limit,cursor,format,organization,status,kind", "more than once");
     expect_param_rejected("/v1/timeline?organization=xai&kind=post&organization=xai",
-                          "organization", "limit,cursor,organization,model,kind,status,from,to",
+                          "organization", "limit,cursor,format,organization,model,kind,status,from,to",
                           "more than once");
     expect_param_rejected("/v1/leaderboards/humanitys-last-exam?as_of=2025&as_of=2024", "as_of",
                           "as_of", "more than once");
@@ -351,7 +351,7 @@ START_TEST(test_too_many_parameters)
     ck_assert_int_eq(json_integer_value(json_object_get(body, "maximum")), 32);
     assert_contains(test_member_str(body, "detail"), "at most 32", "detail");
     char *list = joined(json_object_get(body, "allowed_parameters"));
-    ck_assert_str_eq(list, "limit,cursor,organization,status,kind");
+    ck_assert_str_eq(list, "limit,cursor,format,organization,status,kind");
     free(list);
     json_decref(body);
     fr_buf_cleanup(&target);
@@ -360,7 +360,7 @@ START_TEST(test_too_many_parameters)
     ck_assert(fr_buf_append_str(&target, "/v1/models?limit=1") == FR_OK);
     for (int i = 1; i < 32; i++)
         ck_assert(fr_buf_appendf(&target, "&p%d=1", i) == FR_OK);
-    expect_param_rejected(target.data, "p1", "limit,cursor,organization,status,kind",
+    expect_param_rejected(target.data, "p1", "limit,cursor,format,organization,status,kind",
                           "unknown query parameter 'p1'");
     fr_buf_cleanup(&target);
 }

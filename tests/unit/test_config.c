@@ -168,6 +168,7 @@ static void assert_defaults(const struct fr_config *config)
     ck_assert_str_eq(config->db, "data/frontier.db");
     ck_assert_str_eq(config->seed, "data/seed");
     ck_assert_uint_eq(config->threads, expected_cpus());
+    ck_assert_str_eq(config->access_log, "off");
 }
 
 static void setup(void)
@@ -340,6 +341,8 @@ static const struct key_case key_cases[] = {
      "180"},
     {"http", "cors_origins", "FRONTIERD_CORS_ORIGINS", "--cors-origins", "*",
      "https://a.example", "http://b.example:8080", "https://c.example,https://d.example"},
+    {"http", "access_log", "FRONTIERD_ACCESS_LOG", "--access-log", "off", "stderr",
+     "env-access.log", "flag-access.log"},
 };
 
 static void value_of(const struct fr_config *config, const char *name, char *out, size_t size)
@@ -362,6 +365,8 @@ static void value_of(const struct fr_config *config, const char *name, char *out
         n = snprintf(out, size, "%u", config->cache_max_age);
     } else if (strcmp(name, "cors_origins") == 0) {
         n = snprintf(out, size, "%s", config->cors_origins);
+    } else if (strcmp(name, "access_log") == 0) {
+        n = snprintf(out, size, "%s", config->access_log);
     }
     ck_assert(n >= 0 && (size_t)n < size);
 }
@@ -678,6 +683,37 @@ START_TEST(test_cors_origins_values)
 }
 END_TEST
 
+/* off, stderr and paths are taken as written: whether a path opens is the
+ * daemon's check at start-up, which can say why it does not. */
+START_TEST(test_access_log_values)
+{
+    struct fr_config config;
+
+    ck_assert_int_eq(load(&config, no_args, no_env), FR_OK);
+    ck_assert_str_eq(config.access_log, "off");
+    ck_assert_int_eq(load(&config, ARGS("--access-log", "stderr"), no_env), FR_OK);
+    ck_assert_str_eq(config.access_log, "stderr");
+    ck_assert_int_eq(load(&config, ARGS("--access-log=logs/access.jsonl"), no_env), FR_OK);
+    ck_assert_str_eq(config.access_log, "logs/access.jsonl");
+    ck_assert_int_eq(load(&config, no_args, ENV("FRONTIERD_ACCESS_LOG=./off")), FR_OK);
+    ck_assert_str_eq(config.access_log, "./off");
+
+    expect_error(ARGS("--access-log="), no_env,
+                 "access_log: '' is not allowed: expected off, stderr or a file path shorter "
+                 "than 4096 bytes (from --access-log)");
+    expect_error(no_args, ENV("FRONTIERD_ACCESS_LOG="),
+                 "access_log: '' is not allowed: the variable is set but empty; unset it or "
+                 "set it to off, stderr or a file path shorter than 4096 bytes "
+                 "(from FRONTIERD_ACCESS_LOG)");
+    char path[FR_CONFIG_PATH_MAX + 16] = "--access-log=";
+    memset(path + strlen(path), 'a', FR_CONFIG_PATH_MAX);
+    path[sizeof path - 1] = '\0';
+    ck_assert_int_eq(load(&config, ARGS(path), no_env), FR_EINVAL);
+    ck_assert_ptr_nonnull(strstr(error_text, "access_log: 'aaaa"));
+    ck_assert_ptr_nonnull(strstr(error_text, "(from --access-log)"));
+}
+END_TEST
+
 START_TEST(test_help_skips_validation)
 {
     struct fr_config config;
@@ -744,6 +780,11 @@ START_TEST(test_file_unknown_key)
                       "threads and docs");
     expect_file_error("[store]\n\ndatabase = x\n",
                       " line 3: unknown key 'database' in [store]; the keys are db and seed");
+    expect_file_error("[http]\naccesslog = stderr\n",
+                      " line 2: unknown key 'accesslog' in [http]; the keys are cache_max_age, "
+                      "cors_origins and access_log");
+    expect_file_error("[server]\naccess_log = stderr\n",
+                      " line 2: key 'access_log' belongs in [http], not [server]");
     expect_file_error("[store]\nport = 1\n",
                       " line 2: key 'port' belongs in [server], not [store]");
 }
@@ -937,7 +978,8 @@ START_TEST(test_usage)
         "--bind ADDR", "FRONTIERD_BIND", "127.0.0.1", "--port N", "FRONTIERD_PORT", "8080",
         "--db PATH", "FRONTIERD_DB", "data/frontier.db", "--seed DIR", "FRONTIERD_SEED",
         "data/seed", "--threads N", "FRONTIERD_THREADS", "--config PATH", "FRONTIERD_CONFIG",
-        "-h, --help", "-V, --version"};
+        "--access-log WHERE", "FRONTIERD_ACCESS_LOG", "access_log", "-h, --help",
+        "-V, --version"};
     const char *usage = fr_config_usage();
     const char *line;
     const char *heading;
@@ -951,7 +993,7 @@ START_TEST(test_usage)
         ck_assert_msg(strstr(usage, must[i]) != NULL, "usage lacks '%s'", must[i]);
     }
     /* Fits an 80-column terminal, and the environment column lines up under
-     * its heading on all nine flag lines. */
+     * its heading on all ten flag lines. */
     heading = strstr(usage, "  FLAG ");
     ck_assert_ptr_nonnull(heading);
     column = strstr(heading, "ENVIRONMENT") - heading;
@@ -965,7 +1007,7 @@ START_TEST(test_usage)
         }
         line = end + 1;
     }
-    ck_assert_int_eq(aligned, 9);
+    ck_assert_int_eq(aligned, 10);
 }
 END_TEST
 
@@ -992,6 +1034,7 @@ static Suite *config_suite(void)
                         (int)(8 * (sizeof key_cases / sizeof key_cases[0])));
     tcase_add_test(tc, test_config_flag_wins_over_environment);
     tcase_add_test(tc, test_cors_origins_values);
+    tcase_add_test(tc, test_access_log_values);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("validation");

@@ -288,6 +288,45 @@ START_TEST(test_no_tables)
 }
 END_TEST
 
+/* route_index counts every route of every table in order, as the metrics
+ * registry does: model_routes are 0 to 3, other_routes 4 to 8. */
+START_TEST(test_route_index)
+{
+    static const struct {
+        enum fr_method method;
+        const char *name, *path, *route;
+        size_t index;
+    } cases[] = {
+        {FR_METHOD_GET, "GET", "/v1/models", "/v1/models", 0},
+        {FR_METHOD_POST, "POST", "/v1/models", "/v1/models", 1},
+        {FR_METHOD_HEAD, "HEAD", "/v1/models/x", "/v1/models/{id}", 2},
+        {FR_METHOD_GET, "GET", "/v1/models/x/facts/y", "/v1/models/{id}/facts/{fact}", 3},
+        {FR_METHOD_DELETE, "DELETE", "/v1/things/1", "/v1/things/{id}", 5},
+        {FR_METHOD_GET, "GET", "/", "/", 8},
+        /* A 405 still names the route whose path matched. */
+        {FR_METHOD_PATCH, "PATCH", "/v1/things/1", "/v1/things/{id}", 5},
+        {FR_METHOD_GET, "GET", "/nope", NULL, FR_ROUTE_NONE},
+        {FR_METHOD_OTHER, "BREW", "/v1/models", NULL, FR_ROUTE_NONE},
+    };
+
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct fr_request req = make_request(cases[i].method, cases[i].name, cases[i].path);
+        struct fr_response resp;
+        /* Left over from an earlier use of the struct: must be reset. */
+        req.route = "/stale";
+        req.route_index = 7;
+        dispatch(&req, &resp);
+        if (cases[i].route)
+            ck_assert_str_eq(req.route, cases[i].route);
+        else
+            ck_assert_ptr_null(req.route);
+        ck_assert_msg(req.route_index == cases[i].index, "%s %s: index %zu, expected %zu",
+                      cases[i].name, cases[i].path, req.route_index, cases[i].index);
+        fr_response_cleanup(&resp);
+    }
+}
+END_TEST
+
 START_TEST(test_method_not_allowed)
 {
     struct fr_request req = make_request(FR_METHOD_DELETE, "DELETE", "/v1/models");
@@ -839,6 +878,7 @@ static Suite *router_suite(void)
     tcase_add_test(routing, test_problem_exact_text);
     tcase_add_test(routing, test_no_trailing_slash_tolerance);
     tcase_add_test(routing, test_no_tables);
+    tcase_add_test(routing, test_route_index);
     tcase_add_test(routing, test_method_not_allowed);
     tcase_add_test(routing, test_other_method);
     tcase_add_test(routing, test_allow_order);
