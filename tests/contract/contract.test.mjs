@@ -14,6 +14,17 @@
 //     parameter; every GET is repeated as HEAD (same status, Content-Type and
 //     Content-Length, no body); documented response headers are sent (unless
 //     declared `required: false`) and valid;
+//   - per GET operation, the HTTP behaviour every route shares: its 200's
+//     own ETag (and `*`) sent back in If-None-Match answers the documented
+//     304 without content; Accept: image/png answers the documented 406
+//     naming the 200's media types, and Accept naming one of them gets it;
+//     gzip comes exactly when asked for a body of 1 KiB or more; a request
+//     with Origin gets the CORS headers;
+//   - per list (an operation with format=csv): the CSV page is the JSON
+//     page of the same request, cell by cell, under a header row of columns
+//     the item schema declares, the same on the next page; Link names the
+//     next page exactly when next_cursor does;
+//   - X-Request-Id is echoed when valid and made up otherwise;
 //   - the validator itself rejects wrong bodies (self-check);
 //   - SIGTERM stops the daemon with exit status 0 (a sanitizer report or a
 //     leak makes it non-zero; its stderr is printed then).
@@ -25,7 +36,10 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { isDeepStrictEqual } from 'node:util';
+import { gunzipSync } from 'node:zlib';
 
+import { compareWithItems, parseCsv } from './csv.mjs';
 import { daemonRoutes, startDaemon } from './daemon.mjs';
 import {
   createClient, isJsonMediaType, isTextMediaType, parseMediaType, safeTarget, sameMediaType,
@@ -33,7 +47,7 @@ import {
 import {
   buildTarget, createValidator, deref, escapeToken, findIntegerMember, getPointer, loadSpec,
   operationSchemaPointers, operationsOf, parameterExample, parameterFacts, responseExamples,
-  responseFor, targetMatchesTemplate, valuesBreakingPattern,
+  responseFor, schemaDeclaresPath, targetMatchesTemplate, valuesBreakingPattern,
 } from './spec.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -44,6 +58,16 @@ const BIN = process.env.FRONTIERD_BIN || path.join(SOURCE_DIR, 'build', 'frontie
 const UNKNOWN_PARAMETER = 'no_such_parameter';
 const MISSING_ID = 'no-such-id';
 const NOT_IN_ENUM = 'no-such-value';
+// What the tests send where the spec leaves the choice to the client.
+const REFUSED_MEDIA_TYPE = 'image/png';
+const ORIGIN = 'https://example.org';
+const STALE_ETAG = '"0000000000000000"';
+// Bodies this long or longer are gzipped on request, shorter ones never
+// (components.headers.ContentEncoding).
+const GZIP_MIN_BYTES = 1024;
+// How many items a list page has in the CSV and Link checks: small, so that
+// most lists have a next page.
+const PAGE = 2;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 // Loaded before any test is declared: the tests are generated from it.
@@ -79,6 +103,9 @@ function show(value) {
 function firstDifference(actual, expected, at = '') {
   if (actual === expected) return null;
   const kind = (v) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
+  if (typeof actual === 'string' && typeof expected === 'string') {
+    return `${at || '/'}: ${textDifference(actual, expected)}`;
+  }
   if (kind(actual) !== kind(expected) || typeof actual !== 'object') {
     return `${at || '/'}: server ${show(actual)}, spec ${show(expected)}`;
   }
@@ -96,6 +123,16 @@ function firstDifference(actual, expected, at = '') {
     if (d) return d;
   }
   return null;
+}
+
+// Where two texts (a CSV example and the server's CSV) part, with a little
+// of each from there.
+function textDifference(actual, expected) {
+  let i = 0;
+  while (i < actual.length && i < expected.length && actual[i] === expected[i]) i++;
+  const line = actual.slice(0, i).split('\n').length;
+  return `from character ${i} (line ${line}): server ${show(actual.slice(i, i + 60))}, `
+    + `spec ${show(expected.slice(i, i + 60))} (server ${actual.length} characters, spec ${expected.length})`;
 }
 
 // {ok, errors}; a schema that does not compile gives compileError instead
@@ -262,12 +299,100 @@ async function exchange(op, target, expect) {
   if (head.headers['content-type'] !== contentType) {
     headFail(`Content-Type ${show(head.headers['content-type'])}, GET gave ${show(contentType)}`);
   }
-  if (head.headers['content-length'] !== String(res.body.length)) {
+  if (res.status === 200 && changesEveryRequest(op)) {
+    // Another body than the GET's, so only its presence can be checked.
+    if (head.headers['content-length'] === undefined) headFail('no Content-Length');
+  } else if (head.headers['content-length'] !== String(res.body.length)) {
     headFail(`Content-Length ${show(head.headers['content-length'])}, GET body has ${res.body.length} bytes`);
   }
   if (head.body.length !== 0) headFail(`has a ${head.body.length}-byte body`);
 
   return { failures, res, body };
+}
+
+// Whether op's 200 is documented as differing on every request (/metrics):
+// its ETag and length cannot be expected to come again.
+function changesEveryRequest(op) {
+  return responseFor(spec.doc, op, 200)?.response['x-changes-with-every-request'] === true;
+}
+
+// A list: an operation whose `format` parameter offers csv.
+function isList(op) {
+  return op.parameters.some((p) => p.in === 'query' && p.name === 'format'
+    && (parameterFacts(spec.doc, p).enum ?? []).includes('csv'));
+}
+
+// The media type keys of op's documented 200.
+function okMediaTypes(op) {
+  return Object.keys(responseFor(spec.doc, op, 200)?.response.content ?? {});
+}
+
+// The schema pointer of a documented response's media type matching
+// contentType, or null.
+function mediaSchemaPointer(documented, contentType) {
+  const content = documented?.response.content ?? {};
+  const key = Object.keys(content).find((k) => sameMediaType(k, contentType ?? ''));
+  if (key === undefined || content[key].schema === undefined) return null;
+  return `${documented.pointer}/content/${escapeToken(key)}/schema`;
+}
+
+// The JSON body of res, or undefined after recording why it is not one.
+function jsonOf(res, fail) {
+  try {
+    return JSON.parse(utf8.decode(res.body));
+  } catch (err) {
+    fail(`body is not UTF-8 JSON (${err.message})`);
+    return undefined;
+  }
+}
+
+// The target of a Link header `<target>; rel="next"`, or null.
+function nextLink(header) {
+  const m = /^<([^<>]*)>; rel="next"$/.exec(header ?? '');
+  return m ? m[1] : null;
+}
+
+// Sends target back with its own 200's ETag (and the forms that must match
+// it: weak, in a list, `*`), by GET and HEAD, expecting the documented 304
+// each time; a stale tag must get the 200. Returns the failures.
+async function checkNotModified(op, target, notModified) {
+  const failures = [];
+  const ok = await client().request('GET', target);
+  if (ok.status !== 200) return [`GET ${target}: status ${ok.status}, expected 200`];
+  const etag = ok.headers.etag;
+  if (etag === undefined) return [`GET ${target}: the 200 has no ETag`];
+  const volatile = changesEveryRequest(op);
+  const conditions = volatile ? [['GET', '*'], ['HEAD', '*']]
+    : [['GET', etag], ['GET', `W/${etag}`], ['GET', `${STALE_ETAG}, ${etag}`], ['GET', '*'], ['HEAD', etag]];
+  for (const [method, condition] of conditions) {
+    const res = await client().request(method, target, { 'if-none-match': condition });
+    const fail = (m) => failures.push(`${method} ${target} with If-None-Match: ${condition}: ${m}`);
+    if (res.status !== 304) {
+      fail(`status ${res.status}, expected 304`);
+      continue;
+    }
+    if (res.body.length !== 0) fail(`a ${res.body.length}-byte body`);
+    if (res.headers['content-type'] !== undefined) {
+      fail(`Content-Type ${show(res.headers['content-type'])}, but a 304 has no content`);
+    }
+    if (!volatile) {
+      for (const name of ['etag', 'cache-control', 'vary']) {
+        if (res.headers[name] !== ok.headers[name]) {
+          fail(`${name} ${show(res.headers[name])}, the 200 has ${show(ok.headers[name])}`);
+        }
+      }
+      const length = res.headers['content-length'];
+      if (length !== undefined && Number(length) !== ok.body.length) {
+        fail(`Content-Length ${length}, the 200's body has ${ok.body.length} bytes`);
+      }
+    }
+    checkHeaders(notModified, res, fail, (m) => failures.push(m));
+  }
+  const stale = await client().request('GET', target, { 'if-none-match': STALE_ETAG });
+  if (stale.status !== 200) {
+    failures.push(`GET ${target} with If-None-Match: ${STALE_ETAG}: status ${stale.status}, expected 200`);
+  }
+  return failures;
 }
 
 // The example values of an operation's path parameters, or the reasons
@@ -569,8 +694,287 @@ if (loadError) {
           }
           failIfAny(failures, 'answers break the contract');
         });
+
+        it('answers If-None-Match holding its ETag with the documented 304', async () => {
+          const { values, missing } = pathValues(op);
+          failIfAny(missing, 'path parameters cannot be filled');
+          const notModified = responseFor(spec.doc, op, 304);
+          assert.ok(notModified, `${op.key} documents no 304, but its 200 has an ETag`);
+          const targets = [buildTarget(op.path, values)];
+          if (isList(op)) targets.push(buildTarget(op.path, values, [['format', 'csv']]));
+          const failures = [];
+          for (const target of targets) failures.push(...(await checkNotModified(op, target, notModified)));
+          failIfAny(failures, 'conditional answers break the contract');
+        });
+
+        it(`answers Accept: ${REFUSED_MEDIA_TYPE} with the documented 406, and Accept naming a 200 media type with it`, async () => {
+          const { values, missing } = pathValues(op);
+          failIfAny(missing, 'path parameters cannot be filled');
+          const documented = responseFor(spec.doc, op, 406);
+          assert.ok(documented, `${op.key} documents no 406`);
+          const target = buildTarget(op.path, values);
+          const failures = [];
+          const fail = (m) => failures.push(`GET ${target} with Accept: ${REFUSED_MEDIA_TYPE}: ${m}`);
+          const res = await client().request('GET', target, { accept: REFUSED_MEDIA_TYPE });
+          const contentType = res.headers['content-type'];
+          const schemaPointer = mediaSchemaPointer(documented, contentType);
+          if (res.status !== 406) {
+            fail(`status ${res.status}, expected 406`);
+          } else if (!sameMediaType(contentType ?? '', 'application/problem+json')) {
+            fail(`Content-Type ${show(contentType)}, expected application/problem+json`);
+          } else if (!schemaPointer) {
+            fail(`Content-Type ${show(contentType)} is not documented for the 406`);
+          } else {
+            const body = jsonOf(res, fail);
+            if (body !== undefined) {
+              const v = validate(schemaPointer, body);
+              if (v.compileError) failures.push(v.compileError);
+              else if (!v.ok) fail(`body does not match ${schemaPointer}: ${v.errors}`);
+              const offered = okMediaTypes(op).map((k) => parseMediaType(k)?.type).sort();
+              const available = Array.isArray(body.available) ? [...body.available].sort() : body.available;
+              if (!isDeepStrictEqual(available, offered)) {
+                fail(`available is ${show(body.available)}, the documented 200 has ${show(offered)}`);
+              }
+            }
+            checkHeaders(documented, res, fail, (m) => failures.push(m));
+          }
+          const head = await client().request('HEAD', target, { accept: REFUSED_MEDIA_TYPE });
+          if (head.status !== res.status || head.body.length !== 0) {
+            failures.push(`HEAD ${target} with Accept: ${REFUSED_MEDIA_TYPE}: status ${head.status} `
+              + `and ${head.body.length} body bytes; GET gave ${res.status}`);
+          }
+          // Each media type the 200 documents, asked for alone, is what comes;
+          // and a "+json" one comes to a client asking for application/json.
+          const asks = okMediaTypes(op).map((k) => [parseMediaType(k).type, k]);
+          for (const [, k] of [...asks]) {
+            if (parseMediaType(k).type.endsWith('+json')) asks.push(['application/json', k]);
+          }
+          for (const [accept, key] of asks) {
+            const r = await client().request('GET', target, { accept });
+            if (r.status !== 200 || !sameMediaType(r.headers['content-type'] ?? '', key)) {
+              failures.push(`GET ${target} with Accept: ${accept}: status ${r.status}, `
+                + `Content-Type ${show(r.headers['content-type'])}; expected 200 ${key}`);
+            }
+          }
+          failIfAny(failures, 'answers break the contract');
+        });
+
+        it(`sends gzip exactly when asked for a body of ${GZIP_MIN_BYTES} bytes or more`, async () => {
+          const { values, missing } = pathValues(op);
+          failIfAny(missing, 'path parameters cannot be filled');
+          const target = buildTarget(op.path, values);
+          const documented = responseFor(spec.doc, op, 200);
+          const volatile = changesEveryRequest(op);
+          const failures = [];
+          const plain = await client().request('GET', target);
+          const packed = await client().request('GET', target, { 'accept-encoding': 'gzip' });
+          const refused = await client().request('GET', target, { 'accept-encoding': 'gzip;q=0, identity' });
+          const fail = (m) => failures.push(`GET ${target} with Accept-Encoding: gzip: ${m}`);
+          for (const [r, what] of [[plain, 'without Accept-Encoding'], [refused, 'with gzip;q=0']]) {
+            if (r.headers['content-encoding'] !== undefined) {
+              failures.push(`GET ${target} ${what}: Content-Encoding ${show(r.headers['content-encoding'])}`);
+            }
+          }
+          if (plain.status !== 200 || packed.status !== 200) {
+            fail(`status ${packed.status} (${plain.status} without), expected 200`);
+          } else if (plain.body.length >= GZIP_MIN_BYTES) {
+            const varies = (r) => (r.headers.vary ?? '').split(/\s*,\s*/).includes('Accept-Encoding');
+            if (packed.headers['content-encoding'] !== 'gzip') {
+              fail(`Content-Encoding ${show(packed.headers['content-encoding'])} for a ${plain.body.length}-byte body`);
+            } else {
+              let unpacked = null;
+              try {
+                unpacked = gunzipSync(packed.body);
+              } catch (err) {
+                fail(`the body does not gunzip: ${err.message}`);
+              }
+              if (unpacked && !volatile && !unpacked.equals(plain.body)) fail('the body gunzips to another body');
+              if (!volatile && packed.headers.etag === plain.headers.etag) {
+                fail(`the gzip copy has the identity copy's ETag ${plain.headers.etag}`);
+              }
+            }
+            if (!varies(plain) || !varies(packed)) {
+              fail(`Vary ${show(packed.headers.vary)} (${show(plain.headers.vary)} without) lacks Accept-Encoding`);
+            }
+            if (Number(packed.headers['content-length']) !== packed.body.length) {
+              fail(`Content-Length ${show(packed.headers['content-length'])}, body ${packed.body.length} bytes`);
+            }
+          } else {
+            if (packed.headers['content-encoding'] !== undefined) {
+              fail(`Content-Encoding ${show(packed.headers['content-encoding'])} for a ${plain.body.length}-byte body`);
+            }
+            if (!volatile && !packed.body.equals(plain.body)) fail('another body than without Accept-Encoding');
+          }
+          checkHeaders(documented, packed, fail, (m) => failures.push(m));
+          failIfAny(failures, 'answers break the contract');
+        });
+
+        it('answers a request with Origin with the documented CORS headers', async () => {
+          const { values, missing } = pathValues(op);
+          failIfAny(missing, 'path parameters cannot be filled');
+          const target = buildTarget(op.path, values);
+          const documented = responseFor(spec.doc, op, 200);
+          const failures = [];
+          const fail = (m) => failures.push(`GET ${target} with Origin: ${ORIGIN}: ${m}`);
+          const res = await client().request('GET', target, { origin: ORIGIN });
+          if (res.status !== 200) fail(`status ${res.status}, expected 200`);
+          // The daemon runs with its default policy: any origin may read.
+          if (res.headers['access-control-allow-origin'] !== '*') {
+            fail(`Access-Control-Allow-Origin ${show(res.headers['access-control-allow-origin'])}, expected "*"`);
+          }
+          if (res.headers['access-control-expose-headers'] === undefined) fail('no Access-Control-Expose-Headers');
+          for (const name of Object.keys(documented?.response.headers ?? {})) {
+            if (/^access-control-/i.test(name) && res.headers[name.toLowerCase()] === undefined) {
+              fail(`documented header ${name} is missing`);
+            }
+          }
+          checkHeaders(documented, res, fail, (m) => failures.push(m));
+          const plain = await client().request('GET', target);
+          if (plain.headers['access-control-allow-origin'] !== undefined) {
+            failures.push(`GET ${target} without Origin: Access-Control-Allow-Origin `
+              + `${show(plain.headers['access-control-allow-origin'])}`);
+          }
+          failIfAny(failures, 'answers break the contract');
+        });
+
+        if (!isList(op)) return;
+
+        it('answers format=csv with its JSON page as CSV, under a header row of declared columns', async () => {
+          const { values, missing } = pathValues(op);
+          failIfAny(missing, 'path parameters cannot be filled');
+          const documented = responseFor(spec.doc, op, 200);
+          const jsonPointer = mediaSchemaPointer(documented, 'application/json');
+          assert.ok(jsonPointer, `${op.key}: the 200 documents no application/json schema`);
+          const csvKey = okMediaTypes(op).find((k) => parseMediaType(k)?.type === 'text/csv');
+          assert.ok(csvKey, `${op.key} takes format=csv but its 200 documents no text/csv`);
+          const jsonTarget = buildTarget(op.path, values, [['limit', PAGE], ['format', 'json']]);
+          const csvTarget = buildTarget(op.path, values, [['limit', PAGE], ['format', 'csv']]);
+          const failures = [];
+          const fail = (m) => failures.push(`GET ${csvTarget}: ${m}`);
+
+          const jsonRes = await client().request('GET', jsonTarget);
+          assert.equal(jsonRes.status, 200, `GET ${jsonTarget}: status ${jsonRes.status}`);
+          const page = JSON.parse(utf8.decode(jsonRes.body));
+          const res = await client().request('GET', csvTarget);
+          assert.equal(res.status, 200, `GET ${csvTarget}: status ${res.status}`);
+          if (!sameMediaType(res.headers['content-type'] ?? '', csvKey)) {
+            fail(`Content-Type ${show(res.headers['content-type'])}, expected ${csvKey}`);
+          }
+          const csv = parseCsv(utf8.decode(res.body));
+          if (csv.error) {
+            fail(`not RFC 4180 CSV: ${csv.error}`);
+          } else {
+            const { header } = csv;
+            if (header[0] !== 'id') fail(`the first column is ${show(header[0])}, not "id"`);
+            const seen = new Set();
+            for (const column of header) {
+              if (seen.has(column)) fail(`column ${show(column)} is repeated`);
+              seen.add(column);
+              const names = column.split('.');
+              if (!names.every((n) => /^[a-z_][a-z0-9_]*$/.test(n))) {
+                fail(`column ${show(column)} is not a dotted member name`);
+              } else if (!schemaDeclaresPath(spec.doc, jsonPointer, ['items', null, ...names])) {
+                fail(`column ${column} is not a member the item schema (${jsonPointer}) declares`);
+              }
+            }
+            failures.push(...compareWithItems(csv, page.items).map((m) => `GET ${csvTarget}: ${m}`));
+          }
+          // Link: the next CSV page, as next_cursor says, under the same header.
+          const link = nextLink(res.headers.link);
+          if ((link !== null) !== (page.next_cursor !== null)) {
+            fail(`Link ${show(res.headers.link)}, but the JSON page's next_cursor is ${show(page.next_cursor)}`);
+          }
+          if (link !== null && !csv.error) {
+            if (!link.includes('format=csv')) fail(`Link ${link} drops format=csv`);
+            const next = await client().request('GET', link);
+            const nextCsv = next.status === 200 ? parseCsv(utf8.decode(next.body)) : { error: `status ${next.status}` };
+            if (nextCsv.error) failures.push(`GET ${link}: ${nextCsv.error}`);
+            else if (!isDeepStrictEqual(nextCsv.header, csv.header)) {
+              failures.push(`GET ${link}: another header row than the first page's`);
+            }
+          }
+          failIfAny(failures, 'CSV answers break the contract');
+        });
+
+        it('links its next page in Link exactly when next_cursor names one', async () => {
+          const { values, missing } = pathValues(op);
+          failIfAny(missing, 'path parameters cannot be filled');
+          const failures = [];
+          for (const target of [buildTarget(op.path, values), buildTarget(op.path, values, [['limit', 1]])]) {
+            const fail = (m) => failures.push(`GET ${target}: ${m}`);
+            const res = await client().request('GET', target);
+            if (res.status !== 200) {
+              fail(`status ${res.status}, expected 200`);
+              continue;
+            }
+            const page = jsonOf(res, fail);
+            if (page === undefined) continue;
+            const link = nextLink(res.headers.link);
+            if (page.next_cursor === null) {
+              if (res.headers.link !== undefined) fail(`Link ${show(res.headers.link)} on the last page`);
+              continue;
+            }
+            const expected = `${target}${target.includes('?') ? '&' : '?'}cursor=${page.next_cursor}`;
+            if (link !== expected) {
+              fail(`Link ${show(res.headers.link)}, expected <${expected}>; rel="next"`);
+              continue;
+            }
+            const next = await client().request('GET', link);
+            const nextPage = next.status === 200 ? jsonOf(next, fail) : undefined;
+            if (next.status !== 200) fail(`its Link ${link} answers ${next.status}`);
+            else if (nextPage && page.items.length > 0 && nextPage.items.length > 0
+              && nextPage.items[0].id === page.items[0].id) {
+              fail(`its Link ${link} answers the same page again`);
+            }
+          }
+          failIfAny(failures, 'answers break the contract');
+        });
       });
     }
+
+    describe('request ids', () => {
+      // Any GET route without path parameters answers 200 to its bare path.
+      const first = operations.find((o) => o.method === 'GET' && !o.path.includes('{'));
+
+      it('echoes a valid X-Request-Id, on success, error and OPTIONS answers', async () => {
+        assert.ok(first, 'no GET operation without path parameters');
+        const id = 'contract.test_ID-1';
+        const failures = [];
+        const requests = [['GET', first.path], ['GET', `${first.path}?${UNKNOWN_PARAMETER}=1`],
+          ['GET', '/no-such-path'], ['OPTIONS', first.path], ['HEAD', first.path]];
+        for (const [method, target] of requests) {
+          const res = await client().request(method, target, { 'x-request-id': id });
+          if (res.headers['x-request-id'] !== id) {
+            failures.push(`${method} ${target} (${res.status}): X-Request-Id ${show(res.headers['x-request-id'])}`);
+          }
+        }
+        failIfAny(failures, 'answers do not echo the request id');
+      });
+
+      it('makes up an id for a missing or invalid one, never refusing the request', async () => {
+        assert.ok(first, 'no GET operation without path parameters');
+        const failures = [];
+        const seen = new Set();
+        const given = [undefined, '', 'has space', 'x'.repeat(129), 'semi;colon', 'ünïcode'];
+        for (const id of given) {
+          const headers = id === undefined ? {} : { 'x-request-id': id };
+          const res = await client().request('GET', first.path, headers);
+          const sent = res.headers['x-request-id'];
+          if (res.status !== 200) failures.push(`X-Request-Id ${show(id)}: status ${res.status}`);
+          if (!/^[0-9a-f]{32}$/.test(sent ?? '')) {
+            failures.push(`X-Request-Id ${show(id)}: answered ${show(sent)}, not 32 new hex digits`);
+          } else if (seen.has(sent)) {
+            failures.push(`X-Request-Id ${show(id)}: answered ${sent} twice`);
+          }
+          seen.add(sent);
+        }
+        for (const traceparent of ['00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01', 'not-a-trace']) {
+          const res = await client().request('GET', first.path, { traceparent });
+          if (res.status !== 200) failures.push(`traceparent ${show(traceparent)}: status ${res.status}`);
+        }
+        failIfAny(failures, 'answers break the contract');
+      });
+    });
 
     // The daemon serves this document: /openapi.yaml byte for byte, and
     // /openapi.json as the same JSON value.

@@ -9,12 +9,14 @@ export function createClient(port) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 2 });
   let count = 0;
 
-  // Resolves {status, headers (lower-case names), body (Buffer)}.
-  function request(method, target) {
+  // Resolves {status, headers (lower-case names), body (Buffer)}. The
+  // request says "Accept: */*" unless headers (lower-case names) say
+  // otherwise; it asks for no compression unless they do.
+  function request(method, target, headers = {}) {
     count++;
     return new Promise((resolve, reject) => {
       const req = http.request(
-        { host: '127.0.0.1', port, method, path: target, agent, headers: { accept: '*/*' } },
+        { host: '127.0.0.1', port, method, path: target, agent, headers: { accept: '*/*', ...headers } },
         (res) => {
           const chunks = [];
           res.on('data', (c) => chunks.push(c));

@@ -331,3 +331,36 @@ export function targetMatchesTemplate(target, template) {
   const re = new RegExp(`^${literals.join('[^/]+')}$`);
   return re.test(pathPart);
 }
+
+// The schemas (with their pointers) that a subschema at pointer gives to an
+// object's member name, or with name null to an array's elements, looking
+// through $ref, allOf, anyOf and oneOf. Empty when no branch declares it.
+export function memberSchemas(doc, schema, pointer, name, depth = 0) {
+  if (depth > 16 || schema === undefined) return [];
+  const { value: s, pointer: at } = deref(doc, schema, pointer);
+  if (!s || typeof s !== 'object') return [];
+  const found = [];
+  if (name === null && s.items && typeof s.items === 'object') {
+    found.push({ schema: s.items, pointer: `${at}/items` });
+  }
+  if (name !== null && s.properties && Object.hasOwn(s.properties, name)) {
+    found.push({ schema: s.properties[name], pointer: `${at}/properties/${escapeToken(name)}` });
+  }
+  for (const keyword of ['allOf', 'anyOf', 'oneOf']) {
+    for (const [i, sub] of (s[keyword] ?? []).entries()) {
+      found.push(...memberSchemas(doc, sub, `${at}/${keyword}/${i}`, name, depth + 1));
+    }
+  }
+  return found;
+}
+
+// Whether a path of member names (null for "an element") is declared by
+// the schema at pointer.
+export function schemaDeclaresPath(doc, pointer, names) {
+  let level = [{ schema: getPointer(doc, pointer), pointer }];
+  for (const name of names) {
+    level = level.flatMap((x) => memberSchemas(doc, x.schema, x.pointer, name));
+    if (level.length === 0) return false;
+  }
+  return true;
+}
