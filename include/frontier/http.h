@@ -84,6 +84,8 @@ enum fr_vary {
     FR_VARY_ORIGIN = 1 << 2,
 };
 
+/* fr_response_init sets every field but the header table: a new field must
+ * be set there too. */
 struct fr_response {
     int status;
     const char *content_type; /* static */

@@ -44,9 +44,20 @@ static void set_internal_error(struct fr_response *resp)
 }
 
 /* A handler that never sets its response is a bug; it answers 500. */
+/* Field by field: the header table is large (its values are inline) and
+ * only header_count says what is in it, so it is not cleared per request. */
 void fr_response_init(struct fr_response *resp)
 {
-    memset(resp, 0, sizeof *resp);
+    resp->status = 0;
+    resp->content_type = NULL;
+    resp->body = "";
+    resp->body_len = 0;
+    resp->body_owned = NULL;
+    resp->header_count = 0;
+    resp->rendered = NULL;
+    resp->vary = 0;
+    resp->media_types = NULL;
+    resp->format_chosen = false;
     set_internal_error(resp);
 }
 
