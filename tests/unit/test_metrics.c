@@ -242,7 +242,7 @@ START_TEST(test_snapshot_and_process)
     ck_assert_ptr_nonnull(start);
     double started = strtod(start + strlen("\nprocess_start_time_seconds "), NULL);
     ck_assert_double_gt(started, 1577836800.0);
-    ck_assert_double_le(started, (double)time(NULL) + 1.0);
+    ck_assert_double_le(started, (double)time(NULL) + 2.0); /* time() reads a coarse clock */
     ck_assert_double_ge(started, (double)fr_snapshot_built_at(snapshot) - 3600.0);
     fr_snapshot_unref(snapshot);
 }
