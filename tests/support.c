@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <zlib.h>
 
 int test_run_suite(Suite *suite)
 {
@@ -204,6 +205,24 @@ void test_format(char *out, size_t size, const char *fmt, ...)
     int n = vsnprintf(out, size, fmt, ap);
     va_end(ap);
     ck_assert_msg(n >= 0 && (size_t)n < size, "does not fit in %zu bytes: %s", size, fmt);
+}
+
+char *test_gunzip(const char *in, size_t len, size_t *out_len)
+{
+    size_t cap = (size_t)1 << 22; /* larger than any body the API sends */
+    char *out = malloc(cap);
+    z_stream z;
+    ck_assert_ptr_nonnull(out);
+    memset(&z, 0, sizeof(z));
+    ck_assert_int_eq(inflateInit2(&z, 15 + 16), Z_OK);
+    z.next_in = (Bytef *)(uintptr_t)in;
+    z.avail_in = (uInt)len;
+    z.next_out = (Bytef *)out;
+    z.avail_out = (uInt)cap;
+    ck_assert_int_eq(inflate(&z, Z_FINISH), Z_STREAM_END);
+    *out_len = z.total_out;
+    inflateEnd(&z);
+    return out;
 }
 
 const char *test_member_str(const json_t *obj, const char *key)

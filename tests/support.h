@@ -58,6 +58,10 @@ bool test_daemon_failed(void);
 void test_format(char *out, size_t size, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Decompresses a gzip body (the test fails if it is not one); the caller
+ * frees the result. */
+char *test_gunzip(const char *in, size_t len, size_t *out_len);
+
 /* The string member key of obj; fails the test if it is not a string. */
 const char *test_member_str(const json_t *obj, const char *key);
 
