@@ -4,9 +4,10 @@
 
 BUILD_DIR ?= build
 SANITIZE_DIR ?= build-sanitize
+BENCH_BUILD_DIR ?= build-release
 CONFIG ?= config/frontierd.conf
 
-.PHONY: all deps build run test clean
+.PHONY: all deps build run test bench clean
 
 all: build
 
@@ -22,5 +23,12 @@ run: build
 test: deps
 	scripts/test $(BUILD_DIR) $(SANITIZE_DIR)
 
+# The side-by-side benchmark (bench/README.md): a release build of frontierd
+# against nginx and json-server. Timings are never part of `make test`.
+bench: deps
+	bench/install-deps
+	scripts/build $(BENCH_BUILD_DIR) --buildtype=release
+	bench/run $(BENCH_BUILD_DIR)/frontierd
+
 clean:
-	rm -rf $(BUILD_DIR) $(SANITIZE_DIR)
+	rm -rf $(BUILD_DIR) $(SANITIZE_DIR) $(BENCH_BUILD_DIR)

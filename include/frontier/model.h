@@ -77,6 +77,7 @@ struct fr_item {
 };
 
 struct fr_csv_columns;
+struct fr_filter_index; /* src/model/index.c */
 
 struct fr_collection {
     const struct fr_collection_def *def;
@@ -88,6 +89,14 @@ struct fr_collection {
     struct fr_rendered first_page_rep;
     char *first_page_cursor; /* that page's next_cursor; NULL when it is the last */
     struct fr_csv_columns *csv_columns; /* every item's columns, found at build */
+    /* Built with the items, so that queries never scan the whole collection:
+     * per equality filter (by filter index; NULL for the others), each
+     * value's item positions; for collections with a date key, how many
+     * items are dated (they come first) and the running maximum of their
+     * dates' latest minute. */
+    struct fr_filter_index *indexes[FR_MAX_FILTERS];
+    size_t dated;
+    int64_t *latest_max;
 };
 
 struct fr_snapshot;

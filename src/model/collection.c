@@ -166,6 +166,10 @@ enum fr_status collection_fill(struct fr_collection *coll, const struct fr_colle
             return FR_ECONFLICT;
         }
     }
+    if (collection_index_build(coll) != FR_OK) {
+        snprintf(error, error_size, "out of memory indexing %s", def->name);
+        return FR_ENOMEM;
+    }
     return FR_OK;
 }
 
@@ -266,6 +270,7 @@ void collection_cleanup(struct fr_collection *coll)
     free(coll->first_page);
     free(coll->first_page_cursor);
     fr_csv_columns_free(coll->csv_columns);
+    collection_index_cleanup(coll);
     memset(coll, 0, sizeof(*coll));
 }
 
@@ -341,19 +346,79 @@ bool fr_query_matches(const struct fr_collection *coll, const struct fr_query *q
     return true;
 }
 
+/* The first k in [0, n) with position(k) >= start, where positions rise
+ * with k: list[k] when list is given, lo + k otherwise. */
+static size_t first_at_or_after(const size_t *list, size_t lo, size_t n, size_t start)
+{
+    size_t a = 0, b = n;
+    while (a < b) {
+        size_t mid = a + (b - a) / 2;
+        if ((list ? list[mid] : lo + mid) < start)
+            a = mid + 1;
+        else
+            b = mid;
+    }
+    return a;
+}
+
+/*
+ * The candidates are the positions an index leaves: the shortest list of the
+ * equality filters given, cut to the date range, or with no equality filter
+ * the date range itself (the whole collection when no date filter is given).
+ * When the candidates are exactly the matches (at most one equality filter,
+ * and no "from" date), the total is their number and the page a slice found
+ * by binary search: the cost does not grow with the collection. Otherwise
+ * each candidate is checked against every filter to keep the total exact,
+ * so the cost grows with the number of candidates (the rarest value's items,
+ * or the date range), never with the collection's size.
+ */
 enum fr_status fr_collection_query(const struct fr_collection *coll,
                                    const struct fr_query *query, struct fr_page *page)
 {
+    const struct fr_collection_def *def = coll->def;
     size_t limit = query->limit ? query->limit : FR_LIMIT_DEFAULT;
+    const size_t *list = NULL;
+    size_t equality = 0, lo, hi, n;
+
     memset(page, 0, sizeof(*page));
     page->indexes = malloc(limit * sizeof(*page->indexes));
     if (!page->indexes)
         return FR_ENOMEM;
-    for (size_t i = 0; i < coll->count; i++) {
+    bool exact = collection_date_bounds(coll, query, &lo, &hi);
+    n = hi - lo;
+    for (size_t f = 0; f < FR_MAX_FILTERS && def->filters[f].param; f++) {
+        const size_t *positions;
+        size_t count;
+        if (!query->values[f] ||
+            !collection_index_lookup(coll, f, query->values[f], &positions, &count))
+            continue;
+        /* Only the part inside the date range is a candidate. */
+        size_t from = first_at_or_after(positions, 0, count, lo);
+        size_t to = first_at_or_after(positions, 0, count, hi);
+        equality++;
+        if (equality == 1 || to - from < n) {
+            list = positions + from;
+            n = to - from;
+        }
+    }
+    if (equality > 1)
+        exact = false;
+
+    size_t first = first_at_or_after(list, lo, n, query->start);
+    if (exact) {
+        page->total = n;
+        page->count = n - first < limit ? n - first : limit;
+        page->has_more = n - first > limit;
+        for (size_t k = 0; k < page->count; k++)
+            page->indexes[k] = list ? list[first + k] : lo + first + k;
+        return FR_OK;
+    }
+    for (size_t k = 0; k < n; k++) {
+        size_t i = list ? list[k] : lo + k;
         if (!fr_query_matches(coll, query, &coll->items[i]))
             continue;
         page->total++;
-        if (i < query->start)
+        if (k < first)
             continue;
         if (page->count < limit)
             page->indexes[page->count++] = i;

@@ -28,6 +28,23 @@ enum fr_status collection_render(struct fr_collection *coll);
 
 void collection_cleanup(struct fr_collection *coll);
 
+/* Builds coll's query indexes (src/model/index.c) from its filled items.
+ * They borrow the items' filter values; collection_index_cleanup frees them,
+ * and is safe on a collection whose indexes were never or partly built. */
+enum fr_status collection_index_build(struct fr_collection *coll);
+void collection_index_cleanup(struct fr_collection *coll);
+
+/* The ascending item positions holding value for equality filter f
+ * (borrowed from coll; an empty list when no item holds it). False when
+ * filter f has no index. */
+bool collection_index_lookup(const struct fr_collection *coll, size_t f, const char *value,
+                             const size_t **positions, size_t *count);
+
+/* The positions [*lo, *hi) outside which no item passes query's date
+ * filters; true when every item inside passes them (see index.c). */
+bool collection_date_bounds(const struct fr_collection *coll, const struct fr_query *query,
+                            size_t *lo, size_t *hi);
+
 /* Adds display text and intervals to every date, and the decimal amount to
  * every money value, anywhere in json. */
 enum fr_status enrich_tree(json_t *json);
