@@ -52,6 +52,20 @@ static enum fr_status set_sum(json_t *obj, const char *key, const struct fr_mone
     return v && json_object_set_new(obj, key, v) == 0 ? FR_OK : FR_ENOMEM;
 }
 
+/* The positions of org's records in coll, in coll's (date) order, from the
+ * query index of its `organization` filter: building every summary costs
+ * the rounds there are, not organizations times rounds. */
+static void of_organization(const struct fr_collection *coll, const char *org,
+                            const size_t **positions, size_t *count)
+{
+    static const size_t none[1] = {0};
+    if (!org || strcmp(coll->def->filters[0].param, "organization") != 0 ||
+        !collection_index_lookup(coll, 0, org, positions, count)) {
+        *positions = none;
+        *count = 0;
+    }
+}
+
 enum fr_status funding_add_running_totals(struct fr_snapshot *snapshot)
 {
     struct fr_collection *rounds = &snapshot->collections[FR_COLL_FUNDING_ROUNDS];
@@ -63,10 +77,11 @@ enum fr_status funding_add_running_totals(struct fr_snapshot *snapshot)
 
         /* Rounds are in date order: the running total is every earlier round
          * of the same organization plus this one. */
-        for (size_t j = 0; j <= i; j++) {
-            const json_t *r = rounds->items[j].obj;
-            if (org && strcmp(json_string_value(json_object_get(r, "organization")), org) == 0 &&
-                money_read(json_object_get(r, "amount"), &m))
+        const size_t *mine;
+        size_t n;
+        of_organization(rounds, org, &mine, &n);
+        for (size_t k = 0; k < n && mine[k] <= i; k++) {
+            if (money_read(json_object_get(rounds->items[mine[k]].obj, "amount"), &m))
                 sum_add(&sum, &valid, &started, &m);
         }
         enum fr_status status = set_sum(round, "running_total", &sum, valid, started);
@@ -113,14 +128,16 @@ static json_t *total_check(const struct fr_collection *rounds, const char *org,
         !date_of(total, "as_of", &as_of) || !money_read(json_object_get(total, "amount"),
                                                         &reported))
         goto fail;
-    for (size_t i = 0; i < rounds->count; i++) {
-        const json_t *r = rounds->items[i].obj;
-        if (strcmp(json_string_value(json_object_get(r, "organization")), org) != 0 ||
-            !date_of(r, "announced", &announced) || announced.earliest < since.earliest ||
+    const size_t *mine;
+    size_t n;
+    of_organization(rounds, org, &mine, &n);
+    for (size_t k = 0; k < n; k++) {
+        const json_t *r = rounds->items[mine[k]].obj;
+        if (!date_of(r, "announced", &announced) || announced.earliest < since.earliest ||
             announced.latest > as_of.latest || !money_read(json_object_get(r, "amount"), &m))
             continue;
         sum_add(&sum, &valid, &started, &m);
-        if (json_array_append_new(counted, json_string(rounds->items[i].id)))
+        if (json_array_append_new(counted, json_string(rounds->items[mine[k]].id)))
             goto fail;
     }
     if (set_sum(out, "computed_from_rounds", &sum, valid, started) != FR_OK ||
@@ -149,19 +166,19 @@ static json_t *summary_for(const struct fr_snapshot *snapshot, const struct fr_i
 
     if (!round_list || !total_list)
         goto out;
-    for (size_t i = 0; i < rounds->count; i++) {
-        json_t *r = rounds->items[i].obj;
-        if (strcmp(json_string_value(json_object_get(r, "organization")), org->id) != 0)
-            continue;
+    const size_t *mine;
+    size_t n;
+    of_organization(rounds, org->id, &mine, &n);
+    for (size_t k = 0; k < n; k++) {
+        json_t *r = rounds->items[mine[k]].obj;
         if (json_array_append(round_list, r))
             goto out;
         if (money_read(json_object_get(r, "amount"), &m))
             sum_add(&sum, &valid, &started, &m);
     }
-    for (size_t i = 0; i < totals->count; i++) {
-        const json_t *t = totals->items[i].obj;
-        if (strcmp(json_string_value(json_object_get(t, "organization")), org->id) != 0)
-            continue;
+    of_organization(totals, org->id, &mine, &n);
+    for (size_t k = 0; k < n; k++) {
+        const json_t *t = totals->items[mine[k]].obj;
         json_t *checked = total_check(rounds, org->id, t);
         if (!checked || json_array_append_new(total_list, checked))
             goto out;
