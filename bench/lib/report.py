@@ -68,8 +68,10 @@ def main():
     directory = sys.argv[1]
     rows = load(directory)
     machine = open(os.path.join(directory, "machine.txt")).read().splitlines()
-    startup_line = open(os.path.join(directory, "startup.txt")).read().split()
-    startup_times = [float(x) for x in startup_line[1:] if "=" not in x]
+    startups = {}
+    for line in open(os.path.join(directory, "startup.txt")):
+        label, *fields = line.split()
+        startups[label] = [float(x) for x in fields if "=" not in x]
     rss = {}
     for line in open(os.path.join(directory, "rss.txt")):
         _, server, kib = line.split()
@@ -138,10 +140,14 @@ def main():
     value = median(worst, "frontierd", "p99_us")
     verdicts.append((f"p99 under {P99_MAX_US / 1000:.0f} ms at {connections} connections",
                      f"highest {fmt_us(value)} ({worst})", value < P99_MAX_US))
-    value = statistics.median(startup_times)
-    verdicts.append((f"ready within {STARTUP_MAX_MS:.0f} ms of start (median of {len(startup_times)})",
-                     f"{value:.1f} ms (each: {', '.join(f'{t:.0f}' for t in startup_times)})",
-                     value <= STARTUP_MAX_MS))
+    for label, what in (("import", "importing the seed into a new in-memory database"),
+                        ("load", "loading the database file an earlier start made")):
+        times = startups[label]
+        value = statistics.median(times)
+        verdicts.append((f"ready within {STARTUP_MAX_MS:.0f} ms of start, {what} "
+                         f"(median of {len(times)})",
+                         f"{value:.1f} ms (each: {', '.join(f'{t:.0f}' for t in times)})",
+                         value <= STARTUP_MAX_MS))
     print("## Targets\n")
     print("| Target | Measured | Verdict |")
     print("|---|---|---|")

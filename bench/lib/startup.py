@@ -3,7 +3,8 @@
 200 from /readyz, polling in a tight loop over loopback. Runs the start
 STARTS times and prints each time and the median in milliseconds.
 
-Usage: startup.py STARTS PORT CPU PROBE_CPU -- FRONTIERD [ARG]...
+Usage: startup.py LABEL STARTS PORT CPU PROBE_CPU -- FRONTIERD [ARG]...
+Prints one line: LABEL, each time, and median=M.
 The daemon runs on core CPU and the polling loop on core PROBE_CPU ("-"
 for either: no pinning), so that the loop does not take the daemon's core.
 The daemon is killed after each start; the port must be free.
@@ -56,17 +57,18 @@ def one_start(port, cpu, command):
 
 
 def main():
-    if len(sys.argv) < 7 or sys.argv[5] != "--":
+    if len(sys.argv) < 8 or sys.argv[6] != "--":
         raise SystemExit(__doc__)
-    starts, port = int(sys.argv[1]), int(sys.argv[2])
-    cpu = None if sys.argv[3] == "-" else int(sys.argv[3])
-    if sys.argv[4] != "-":
-        os.sched_setaffinity(0, {int(sys.argv[4])})
-    command = sys.argv[6:]
+    label = sys.argv[1]
+    starts, port = int(sys.argv[2]), int(sys.argv[3])
+    cpu = None if sys.argv[4] == "-" else int(sys.argv[4])
+    if sys.argv[5] != "-":
+        os.sched_setaffinity(0, {int(sys.argv[5])})
+    command = sys.argv[7:]
     times = []
     for _ in range(starts):
         times.append(one_start(port, cpu, command))
-    print("STARTUP " + " ".join(f"{t:.2f}" for t in times)
+    print(label + " " + " ".join(f"{t:.2f}" for t in times)
           + f" median={statistics.median(times):.2f}")
 
 

@@ -17,9 +17,8 @@
 struct fr_docs;
 
 /* Loads the documentation; bundle_dir holds redoc.standalone.js. A missing
- * bundle is not an error (the API is served without it; /docs says why);
- * an embedded contract that does not parse is (FR_EINVAL, a build defect).
- * The caller frees the result with fr_docs_free(). */
+ * bundle is not an error (the API is served without it; /docs says why).
+ * Fails only with FR_ENOMEM. The caller frees the result with fr_docs_free(). */
 enum fr_status fr_docs_load(const char *bundle_dir, struct fr_docs **out, char *error,
                             size_t error_size);
 void fr_docs_free(struct fr_docs *docs);

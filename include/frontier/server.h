@@ -40,7 +40,13 @@ struct fr_server_options {
      * metrics must have been made for the same route tables as routes. */
     struct fr_metrics *metrics;
     struct fr_access_log *access_log;
+    /* Request bodies larger than this are refused with 413 (before reading
+     * them when Content-Length says so); 0 means FR_SERVER_BODY_DEFAULT. */
+    size_t max_body_bytes;
+    struct fr_edits *edits; /* borrowed, may be NULL; outlives the server */
 };
+
+#define FR_SERVER_BODY_DEFAULT (256u * 1024u)
 
 struct fr_server;
 

@@ -11,6 +11,7 @@
 #ifndef FRONTIER_STORE_H
 #define FRONTIER_STORE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <jansson.h>
@@ -54,5 +55,92 @@ const char *const *fr_store_tables(void);
  * is a NULL-ended list of SQL statements, static. */
 size_t fr_store_migration_count(void);
 const char *const *fr_store_migration(size_t index);
+
+/* ---- writes (src/store/write.c) ----------------------------------------
+ *
+ * Every top-level record has a revision: a version (1 when first recorded,
+ * one more for each change) and when it was first recorded and last changed
+ * (RFC 3339 UTC with milliseconds, "2026-11-28T23:50:01.123Z"). fr_store_load
+ * gives them as the record's members "version", "recorded_at" and
+ * "updated_at"; writes refuse them in input (the store sets them). Records
+ * imported from a seed directory were recorded when the seed was written:
+ * its dataset.json ({"recorded_at": "..."}) says when.
+ *
+ * Each write is one transaction that changes the record (with its children,
+ * links and citations), its revision, and appends one entry to the change
+ * log; it is durable when fr_store_write returns FR_OK (WAL,
+ * synchronous=FULL). */
+
+enum fr_write_action {
+    FR_WRITE_CREATE = 1, /* a new record; its id is the body's "id" */
+    FR_WRITE_REPLACE,    /* the whole record replaced (PATCH applies its merge first) */
+    FR_WRITE_DELETE,
+};
+
+struct fr_write {
+    enum fr_write_action action;
+    const char *table;  /* a top-level table (fr_store_tables) */
+    const char *id;     /* REPLACE, DELETE: the record's id; CREATE: NULL */
+    /* CREATE, REPLACE: the whole record, shaped like a seed file's record,
+     * without version/recorded_at/updated_at. For REPLACE its "id" must be
+     * id (or absent). Borrowed. */
+    const json_t *record;
+    /* REPLACE, DELETE: the version the client saw; the write is refused with
+     * FR_ECONFLICT ("version-mismatch") when the stored one differs. */
+    long long expected_version;
+    const char *actor; /* the writer's name (its token's), for the change log */
+    /* CREATE only, optional (NULL): the Idempotency-Key and a digest of the
+     * request (method, path and body) it came with. A key this actor used
+     * before with the same digest replays the first result (replayed is
+     * set, nothing is written); with another digest it is refused
+     * (FR_ECONFLICT, "idempotency-key-reused"). Keys are kept 24 hours. */
+    const char *idempotency_key;
+    const char *request_digest;
+};
+
+struct fr_write_result {
+    /* FR_OK: the record as fr_store_load shapes it after the write (NULL
+     * after DELETE), a new reference; for a replay, the record as the first
+     * write left it. */
+    json_t *record;
+    long long version;  /* after the write; for DELETE, the deleted version */
+    long long change;   /* the change log entry's sequence number (replay: the first's) */
+    bool replayed;
+    /* Not FR_OK: a static problem slug, and for FR_EINVAL and for
+     * "still-referenced" every problem found as [{"pointer", "detail"}]
+     * (JSON Pointers into the request body; a new reference), else NULL.
+     *   FR_EINVAL     "invalid-record": unknown or read-only members, wrong
+     *                  types, bad dates, negative money, unknown
+     *                  references, a record without citations, an id
+     *                  that differs from the path's
+     *   FR_ENOTFOUND  "not-found": no record of that id (REPLACE, DELETE)
+     *   FR_ECONFLICT  "already-exists" (CREATE), "version-mismatch",
+     *                 "still-referenced" (DELETE of a record others refer
+     *                 to; errors name them), "idempotency-key-reused"
+     *   FR_EDB, FR_ENOMEM: error holds the reason; slug NULL */
+    const char *problem;
+    json_t *errors;
+};
+
+/* Applies one write. result is always initialised; the caller releases it
+ * with fr_write_result_cleanup(). Not thread-safe: one writer at a time. */
+enum fr_status fr_store_write(struct fr_store *store, const struct fr_write *write,
+                              struct fr_write_result *result, char *error,
+                              size_t error_size);
+void fr_write_result_cleanup(struct fr_write_result *result);
+
+/* One top-level record as fr_store_load shapes it (with its revision), or
+ * FR_ENOTFOUND. The caller owns *out. */
+enum fr_status fr_store_get(struct fr_store *store, const char *table, const char *id,
+                            json_t **out, char *error, size_t error_size);
+
+/* The change log from sequence number after (exclusive), oldest first, at
+ * most limit entries, as a JSON array of
+ *   {"seq", "at", "actor", "action": "create"|"update"|"delete",
+ *    "table", "id", "version", "old": record|null, "new": record|null}
+ * where old and new are shaped like fr_store_load's records. fr_store_load
+ * does not include it. The caller owns *out. */
+enum fr_status fr_store_changes(struct fr_store *store, long long after, size_t limit,
+                                json_t **out, char *error, size_t error_size);
 
 #endif

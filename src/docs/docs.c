@@ -1,6 +1,7 @@
 /*
  * Loading the documentation once at start: the embedded contract as YAML and
- * as JSON, the Redoc page, and Redoc's bundle from the docs directory.
+ * as JSON (both compiled in), the Redoc page, and Redoc's bundle from the
+ * docs directory.
  */
 #include "frontier/docs.h"
 
@@ -8,9 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Generated at build time from openapi/frontierd.yaml (scripts/embed). */
+/* Generated at build time from openapi/frontierd.yaml: the file itself, and
+ * its JSON conversion by tools/openapi_json.c (scripts/embed). */
 extern const unsigned char fr_openapi_yaml[];
 extern const size_t fr_openapi_yaml_len;
+extern const unsigned char fr_openapi_json[];
+extern const size_t fr_openapi_json_len;
 
 #define BUNDLE_NAME "redoc.standalone.js"
 #define FR_DOCS_PATH_MAX 4200
@@ -32,7 +36,6 @@ static const char page[] =
     "</html>\n";
 
 struct fr_docs {
-    char *json;
     char *bundle; /* NULL when not found */
     struct fr_rendered yaml_rep, json_rep, page_rep, bundle_rep;
     char bundle_problem[160];
@@ -66,27 +69,15 @@ enum fr_status fr_docs_load(const char *bundle_dir, struct fr_docs **out, char *
                             size_t error_size)
 {
     struct fr_docs *docs = calloc(1, sizeof(*docs));
-    json_t *spec = NULL;
     char path[FR_DOCS_PATH_MAX];
-    enum fr_status status;
 
     *out = NULL;
     if (!docs) {
         snprintf(error, error_size, "out of memory");
         return FR_ENOMEM;
     }
-    status = fr_yaml_to_json((const char *)fr_openapi_yaml, fr_openapi_yaml_len, &spec, error,
-                             error_size);
-    if (status != FR_OK)
-        goto out;
-    docs->json = json_dumps(spec, JSON_COMPACT | JSON_REAL_PRECISION(15));
-    if (!docs->json) {
-        snprintf(error, error_size, "out of memory rendering the contract");
-        status = FR_ENOMEM;
-        goto out;
-    }
     fr_rendered_init(&docs->yaml_rep, (const char *)fr_openapi_yaml, fr_openapi_yaml_len);
-    fr_rendered_init(&docs->json_rep, docs->json, strlen(docs->json));
+    fr_rendered_init(&docs->json_rep, (const char *)fr_openapi_json, fr_openapi_json_len);
     fr_rendered_init(&docs->page_rep, page, sizeof(page) - 1);
 
     int n = snprintf(path, sizeof(path), "%s/%s", bundle_dir, BUNDLE_NAME);
@@ -104,25 +95,18 @@ enum fr_status fr_docs_load(const char *bundle_dir, struct fr_docs **out, char *
                      "frontierd started; scripts/install-deps installs it");
     }
     *out = docs;
-    docs = NULL;
-out:
-    json_decref(spec);
-    fr_docs_free(docs);
-    return status;
+    return FR_OK;
 }
 
 void fr_docs_free(struct fr_docs *docs)
 {
     if (!docs)
         return;
-    if (docs->json) {
-        fr_rendered_cleanup(&docs->yaml_rep);
-        fr_rendered_cleanup(&docs->json_rep);
-        fr_rendered_cleanup(&docs->page_rep);
-    }
+    fr_rendered_cleanup(&docs->yaml_rep);
+    fr_rendered_cleanup(&docs->json_rep);
+    fr_rendered_cleanup(&docs->page_rep);
     if (docs->bundle)
         fr_rendered_cleanup(&docs->bundle_rep);
-    free(docs->json);
     free(docs->bundle);
     free(docs);
 }

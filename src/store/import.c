@@ -34,6 +34,7 @@ static void pointer_index(char out[POINTER_MAX], const char *base, size_t index)
 }
 
 struct import {
+    struct schema_cache *cache;
     sqlite3 *db;
     const char *path; /* the input's name, for messages */
     char *error;
@@ -217,6 +218,18 @@ static enum fr_status import_plain(struct import *im, const struct schema_field 
     }
 }
 
+/* The connection's prepared statement for sql (see cache.c). */
+static enum fr_status prepare(struct import *im, const char *sql, const char *pointer,
+                              sqlite3_stmt **stmt)
+{
+    enum fr_status status = schema_cache_statement(im->cache, sql, stmt);
+    if (status == FR_ENOMEM)
+        return import_fail(im, pointer, "%s", "out of memory");
+    if (status != FR_OK)
+        return import_fail(im, pointer, "%s", sqlite3_errmsg(im->db));
+    return FR_OK;
+}
+
 /* Runs one INSERT of the columns present in row. */
 static enum fr_status row_insert(struct import *im, const char *table,
                                  const struct schema_layout *layout, const struct row *row,
@@ -245,10 +258,9 @@ static enum fr_status row_insert(struct import *im, const char *table,
     if (used >= sizeof(sql))
         return import_fail(im, pointer, "%s", "too many columns");
 
-    if (sqlite3_prepare_v2(im->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
-        status = import_fail(im, pointer, "%s", sqlite3_errmsg(im->db));
-        goto out;
-    }
+    status = prepare(im, sql, pointer, &stmt);
+    if (status != FR_OK)
+        return status;
     int index = 1;
     for (int i = 0; i < layout->column_count; i++) {
         if (!row->present[i])
@@ -282,7 +294,7 @@ static enum fr_status row_insert(struct import *im, const char *table,
             status = import_fail(im, pointer, "%s", sqlite3_errmsg(im->db));
     }
 out:
-    sqlite3_finalize(stmt);
+    sqlite3_reset(stmt);
     return status;
 }
 
@@ -303,8 +315,9 @@ static enum fr_status import_citations(struct import *im, const char *table, con
         return import_fail(im, pointer, "%s",
                            "'citations' must be a non-empty array: every fact needs a "
                            "source and a quote");
-    if (sqlite3_prepare_v2(im->db, sql, -1, &stmt, NULL) != SQLITE_OK)
-        return import_fail(im, pointer, "%s", sqlite3_errmsg(im->db));
+    status = prepare(im, sql, pointer, &stmt);
+    if (status != FR_OK)
+        return status;
 
     size_t i;
     json_t *c;
@@ -351,7 +364,7 @@ static enum fr_status import_citations(struct import *im, const char *table, con
         }
     }
 out:
-    sqlite3_finalize(stmt);
+    sqlite3_reset(stmt);
     return status;
 }
 
@@ -372,8 +385,9 @@ static enum fr_status import_link(struct import *im, const struct schema_table *
         return import_fail(im, pointer, "%s", "expected an array of ids");
     snprintf(sql, sizeof(sql), "INSERT INTO %s (%s, position, %s) VALUES (?, ?, ?)",
              link->name, link->parent_column, link->value_column);
-    if (sqlite3_prepare_v2(im->db, sql, -1, &stmt, NULL) != SQLITE_OK)
-        return import_fail(im, pointer, "%s", sqlite3_errmsg(im->db));
+    status = prepare(im, sql, pointer, &stmt);
+    if (status != FR_OK)
+        return status;
     size_t i;
     json_t *v;
     json_array_foreach(values, i, v) {
@@ -392,7 +406,7 @@ static enum fr_status import_link(struct import *im, const struct schema_table *
         }
     }
 out:
-    sqlite3_finalize(stmt);
+    sqlite3_reset(stmt);
     return status;
 }
 
@@ -412,14 +426,14 @@ static enum fr_status import_record(struct import *im, const struct schema_table
                                     const json_t *record, const char *parent_id,
                                     const char *pointer)
 {
-    struct schema_layout layout;
+    const struct schema_layout *layout = NULL;
     struct row row;
     char at[POINTER_MAX];
     enum fr_status status;
 
     if (!json_is_object(record))
         return import_fail(im, pointer, "%s", "expected an object");
-    status = schema_layout_load(im->db, table->name, &layout, im->error, im->error_size);
+    status = schema_cache_layout(im->cache, table->name, &layout, im->error, im->error_size);
     if (status != FR_OK)
         return status;
     memset(&row, 0, sizeof(row));
@@ -436,7 +450,7 @@ static enum fr_status import_record(struct import *im, const struct schema_table
             continue;
         if (table->kind == SCHEMA_CHILD && strcmp(key, table->parent_column) == 0)
             return import_fail(im, at, "'%s' is implied by the enclosing record", key);
-        const struct schema_field *f = schema_layout_field(&layout, key);
+        const struct schema_field *f = schema_layout_field(layout, key);
         if (!f)
             return import_fail(im, at, "unknown field '%s'", key);
         if ((f->kind == SCHEMA_FIELD_DATE || f->kind == SCHEMA_FIELD_MONEY) && json_is_null(value))
@@ -462,13 +476,13 @@ static enum fr_status import_record(struct import *im, const struct schema_table
             return status;
     }
     if (table->kind == SCHEMA_CHILD) {
-        int column = schema_layout_column(&layout, table->parent_column);
+        int column = schema_layout_column(layout, table->parent_column);
         if (column < 0)
             return import_fail(im, pointer, "%s", "the schema lacks the parent column");
         row_set_text(&row, column, parent_id);
     }
 
-    status = row_insert(im, table->name, &layout, &row, pointer);
+    status = row_insert(im, table->name, layout, &row, pointer);
     if (status != FR_OK)
         return status;
 
@@ -504,11 +518,11 @@ static enum fr_status import_record(struct import *im, const struct schema_table
     return FR_OK;
 }
 
-enum fr_status schema_import(sqlite3 *db, const struct schema_table *table,
+enum fr_status schema_import(struct schema_cache *cache, const struct schema_table *table,
                              const json_t *records, const char *path,
                              char *error, size_t error_size)
 {
-    struct import im = {.db = db, .path = path, .error = error, .error_size = error_size};
+    struct import im = {.cache = cache, .db = schema_cache_db(cache), .path = path, .error = error, .error_size = error_size};
     char at[POINTER_MAX];
 
     if (table->kind != SCHEMA_ENTITY)

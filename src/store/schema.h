@@ -62,6 +62,26 @@ int schema_layout_column(const struct schema_layout *layout, const char *name);
 /* The field of that JSON name, or NULL. Borrowed from layout. */
 const struct schema_field *schema_layout_field(const struct schema_layout *layout, const char *name);
 
+/* ---- the connection's cache (cache.c) ----------------------------------- */
+
+/* Prepared statements and layouts of one connection, kept until
+ * schema_cache_free(), which must run before the connection closes. */
+struct schema_cache;
+
+/* NULL when out of memory. db is borrowed. */
+struct schema_cache *schema_cache_new(sqlite3 *db);
+void schema_cache_free(struct schema_cache *cache);
+sqlite3 *schema_cache_db(const struct schema_cache *cache);
+/* The statement for sql, reset and with no bindings; borrowed from cache.
+ * FR_EDB (the message is the connection's errmsg) or FR_ENOMEM. */
+enum fr_status schema_cache_statement(struct schema_cache *cache, const char *sql,
+                                      sqlite3_stmt **out);
+/* The layout of table, read once; borrowed from cache. table must be a
+ * static string (a schema_tables name): the cache keeps the pointer. */
+enum fr_status schema_cache_layout(struct schema_cache *cache, const char *table,
+                                   const struct schema_layout **out, char *error,
+                                   size_t error_size);
+
 /* ---- tables ------------------------------------------------------------ */
 
 /* Every table in import order (parents before their children); the array
@@ -73,7 +93,7 @@ const struct schema_table *schema_table_find(const char *name);
 /* Inserts records (a JSON array) into table and its children, links and
  * citations. path names the input in messages ("models.json"). Runs inside
  * the caller's transaction. */
-enum fr_status schema_import(sqlite3 *db, const struct schema_table *table,
+enum fr_status schema_import(struct schema_cache *cache, const struct schema_table *table,
                              const json_t *records, const char *path,
                              char *error, size_t error_size);
 

@@ -18,6 +18,7 @@
 
 struct fr_store {
     sqlite3 *db;
+    struct schema_cache *cache; /* the connection's statements; freed before it closes */
     int version;
 };
 
@@ -92,7 +93,7 @@ static enum fr_status import_seed(struct fr_store *store, const char *seed_dir, 
         json_t *records = NULL;
         enum fr_status status = read_file(path, &records, error, error_size);
         if (status == FR_OK)
-            status = schema_import(store->db, schema_table_find(*t), records, path, error,
+            status = schema_import(store->cache, schema_table_find(*t), records, path, error,
                                    error_size);
         json_decref(records);
         if (status != FR_OK)
@@ -110,7 +111,7 @@ enum fr_status fr_store_import_records(struct fr_store *store, const char *table
         snprintf(error, error_size, "no top-level table named '%s'", table);
         return FR_EINVAL;
     }
-    return schema_import(store->db, t, records, table, error, error_size);
+    return schema_import(store->cache, t, records, table, error, error_size);
 }
 
 /* Deferred foreign keys fail COMMIT with no detail; name the first broken
@@ -202,6 +203,12 @@ enum fr_status fr_store_open(const char *path, const char *seed_dir, struct fr_s
     }
     sqlite3_extended_result_codes(store->db, 1);
     sqlite3_busy_timeout(store->db, 5000);
+    store->cache = schema_cache_new(store->db);
+    if (!store->cache) {
+        snprintf(error, error_size, "out of memory");
+        status = FR_ENOMEM;
+        goto out;
+    }
 
     /* Reading the schema touches the file's header and schema pages: this is
      * where an unreadable or non-database file shows itself, before any write. */
@@ -259,6 +266,7 @@ void fr_store_close(struct fr_store *store)
 {
     if (!store)
         return;
+    schema_cache_free(store->cache);
     sqlite3_close(store->db); /* also when open failed: it frees the handle */
     free(store);
 }

@@ -53,17 +53,23 @@ static void write_all(const char *path, const void *data, size_t len)
     fclose(f);
 }
 
-static int table_count(const char *path)
+/* The integer the first row of `sql` holds, or -1. */
+static int query_count(sqlite3 *db, const char *sql)
 {
-    sqlite3 *db = NULL;
     sqlite3_stmt *stmt = NULL;
     int n = -1;
-    ck_assert_int_eq(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    if (sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_schema WHERE type = 'table'", -1,
-                           &stmt, NULL) == SQLITE_OK &&
+    if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) == SQLITE_OK &&
         sqlite3_step(stmt) == SQLITE_ROW)
         n = sqlite3_column_int(stmt, 0);
     sqlite3_finalize(stmt);
+    return n;
+}
+
+static int table_count(const char *path)
+{
+    sqlite3 *db = NULL;
+    ck_assert_int_eq(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    int n = query_count(db, "SELECT count(*) FROM sqlite_schema WHERE type = 'table'");
     sqlite3_close(db);
     return n;
 }
@@ -135,6 +141,64 @@ START_TEST(test_file_database_is_created_once)
 END_TEST
 
 /* ---- refusing what must not be touched -------------------------------- */
+
+START_TEST(test_older_schema_is_migrated_in_place)
+{
+    char path[512], error[1024] = "";
+    sqlite3 *db = NULL;
+    struct fr_store *store = NULL;
+
+    /* A database as the first schema left it, holding one record. */
+    tmp_path(path, sizeof(path), "v1.db");
+    ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+    for (const char *const *sql = fr_store_migration(0); *sql; sql++)
+        ck_assert_int_eq(sqlite3_exec(db, *sql, NULL, NULL, NULL), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_exec(db, "INSERT INTO organizations (id, name, kind) VALUES ('xai', 'xAI', 'ai_lab');"
+                                      "PRAGMA user_version = 1", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+
+    /* Opening it runs the later migrations and imports nothing. */
+    ck_assert_int_eq(fr_store_open(path, "no-such-seed-dir", &store, error, sizeof(error)),
+                     FR_OK);
+    ck_assert_int_eq(fr_store_schema_version(store), (int)fr_store_migration_count());
+    fr_store_close(store);
+
+    ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+    ck_assert_int_eq(query_count(db, "SELECT count(*) FROM organizations WHERE id = 'xai'"), 1);
+    ck_assert_int_eq(query_count(db, "SELECT count(*) FROM sqlite_master "
+                                     "WHERE type = 'index' AND name = 'citations_by_source'"), 1);
+    sqlite3_close(db);
+}
+END_TEST
+
+/* Every foreign-key column leads some index, so that checking a deferred key
+ * (and a large import) never scans the child table. */
+START_TEST(test_every_foreign_key_is_indexed)
+{
+    char path[512], error[1024] = "";
+    struct fr_store *store = NULL;
+    sqlite3 *db = NULL;
+    sqlite3_stmt *stmt = NULL;
+
+    tmp_path(path, sizeof(path), "indexed.db");
+    ck_assert_int_eq(fr_store_open(path, test_seed_dir(), &store, error, sizeof(error)), FR_OK);
+    fr_store_close(store);
+    ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_prepare_v2(db,
+        "SELECT t.name, k.\"from\" FROM sqlite_master t, pragma_foreign_key_list(t.name) k "
+        "WHERE t.type = 'table' AND NOT EXISTS ("
+        "  SELECT 1 FROM pragma_index_list(t.name) l, pragma_index_info(l.name) c "
+        "  WHERE c.seqno = 0 AND c.name = k.\"from\")", -1, &stmt, NULL), SQLITE_OK);
+    int foreign_keys = query_count(db, "SELECT count(*) FROM sqlite_master t, "
+                                       "pragma_foreign_key_list(t.name) WHERE t.type = 'table'");
+    ck_assert_int_gt(foreign_keys, 30);
+    while (sqlite3_step(stmt) == SQLITE_ROW)
+        ck_abort_msg("%s.%s has no index", sqlite3_column_text(stmt, 0),
+                     sqlite3_column_text(stmt, 1));
+    sqlite3_finalize(stmt);
+    sqlite3_close(db);
+}
+END_TEST
 
 START_TEST(test_corrupt_file_is_refused_and_untouched)
 {
@@ -402,6 +466,8 @@ static Suite *store_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_new_database_gets_schema_and_seed);
     tcase_add_test(tc, test_file_database_is_created_once);
+    tcase_add_test(tc, test_older_schema_is_migrated_in_place);
+    tcase_add_test(tc, test_every_foreign_key_is_indexed);
     tcase_add_test(tc, test_corrupt_file_is_refused_and_untouched);
     tcase_add_test(tc, test_newer_schema_is_refused_and_untouched);
     tcase_add_test(tc, test_foreign_database_is_refused);
