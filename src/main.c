@@ -18,6 +18,8 @@
 #include "frontier/api.h"
 #include "frontier/config.h"
 #include "frontier/docs.h"
+#include "frontier/edits.h"
+#include "frontier/auth.h"
 #include "frontier/metrics.h"
 #include "frontier/model.h"
 #include "frontier/server.h"
@@ -26,39 +28,18 @@
 
 extern char **environ;
 
-/* The snapshot requests borrow. The lock only guards taking a reference, so
- * a future swap can never free a snapshot between the load and the ref. */
-static pthread_mutex_t current_lock = PTHREAD_MUTEX_INITIALIZER;
-static const struct fr_snapshot *current;
-
-static const struct fr_snapshot *acquire_current(void *ctx)
-{
-    (void)ctx;
-    pthread_mutex_lock(&current_lock);
-    const struct fr_snapshot *s = fr_snapshot_ref(current);
-    pthread_mutex_unlock(&current_lock);
-    return s;
-}
-
-static void release_current(void *ctx, const struct fr_snapshot *snapshot)
-{
-    (void)ctx;
-    fr_snapshot_unref(snapshot);
-}
-
-static int load_snapshot(const struct fr_config *config, struct fr_store **store_out)
+/* Opens the store and builds the first snapshot, owned by edits, the one
+ * writer, which swaps in a new snapshot after each committed write. */
+static int open_data(const struct fr_config *config, const struct fr_tokens *tokens,
+                     struct fr_store **store_out, struct fr_edits **edits_out)
 {
     char error[1024] = "";
-    json_t *data = NULL;
-    struct fr_snapshot *snapshot = NULL;
 
     if (fr_store_open(config->db, config->seed, store_out, error, sizeof(error)) != FR_OK ||
-        fr_store_load(*store_out, &data, error, sizeof(error)) != FR_OK ||
-        fr_snapshot_build(data, &snapshot, error, sizeof(error)) != FR_OK) {
+        fr_edits_new(*store_out, tokens, edits_out, error, sizeof(error)) != FR_OK) {
         fprintf(stderr, "frontierd: %s\n", error);
         return 1;
     }
-    current = snapshot;
     return 0;
 }
 
@@ -93,6 +74,8 @@ int main(int argc, char *argv[])
     struct fr_config config;
     enum fr_config_action action = FR_CONFIG_RUN;
     struct fr_store *store = NULL;
+    struct fr_edits *edits = NULL;
+    struct fr_tokens *tokens = NULL;
     struct fr_server *server = NULL;
     struct fr_docs *docs = NULL;
     struct fr_metrics *metrics = NULL;
@@ -118,6 +101,13 @@ int main(int argc, char *argv[])
         print_routes();
         return 0;
     }
+    if (action == FR_CONFIG_HASH_TOKEN)
+        return fr_hash_token_command(stdin, stdout, stderr);
+    /* The configuration checked the list already; this cannot fail but for memory. */
+    if (fr_tokens_parse(config.tokens, &tokens, error, sizeof(error)) != FR_OK) {
+        fprintf(stderr, "frontierd: tokens: %s\n", error);
+        return 2;
+    }
 
     /* Block the shutdown signals before any thread starts, so the server's
      * threads inherit the mask and only sigwait below receives them. */
@@ -137,7 +127,7 @@ int main(int argc, char *argv[])
         goto out;
     }
     clock_gettime(CLOCK_MONOTONIC, &load_start);
-    if (load_snapshot(&config, &store) != 0)
+    if (open_data(&config, tokens, &store, &edits) != 0)
         goto out;
     clock_gettime(CLOCK_MONOTONIC, &load_end);
     fr_metrics_set_load_duration(
@@ -158,11 +148,13 @@ int main(int argc, char *argv[])
         .port = config.port,
         .threads = config.threads,
         .routes = fr_api_routes,
-        .snapshots = {acquire_current, release_current, NULL},
+        .snapshots = {fr_edits_acquire, fr_edits_release, edits},
         .docs = docs,
         .policy = {config.cache_max_age, origins, 600},
         .metrics = metrics,
         .access_log = access_log,
+        .max_body_bytes = config.max_body_bytes,
+        .edits = edits,
     };
     if (fr_server_start(&options, &server, error, sizeof(error)) != FR_OK) {
         fprintf(stderr, "frontierd: %s\n", error);
@@ -170,11 +162,14 @@ int main(int argc, char *argv[])
     }
     const char *open_bracket = strchr(config.bind, ':') ? "[" : "";
     const char *close_bracket = strchr(config.bind, ':') ? "]" : "";
+    const struct fr_snapshot *first = fr_edits_acquire(edits);
     fprintf(stderr,
-            "frontierd %s: listening on http://%s%s%s:%u/ (%u threads, %zu records, db %s)\n",
+            "frontierd %s: listening on http://%s%s%s:%u/ (%u threads, %zu records, %zu write "
+            "tokens, db %s)\n",
             FRONTIER_VERSION, open_bracket, config.bind, close_bracket,
-            fr_server_port(server), config.threads, fr_snapshot_record_count(current),
-            config.db);
+            fr_server_port(server), config.threads, fr_snapshot_record_count(first),
+            fr_tokens_count(tokens), config.db);
+    fr_edits_release(edits, first);
 
     int sig = 0;
     sigwait(&signals, &sig);
@@ -184,11 +179,9 @@ int main(int argc, char *argv[])
     status = 0;
 out:
     fr_server_free(server);
-    pthread_mutex_lock(&current_lock);
-    fr_snapshot_unref(current);
-    current = NULL;
-    pthread_mutex_unlock(&current_lock);
+    fr_edits_free(edits);
     fr_store_close(store);
+    fr_tokens_free(tokens);
     fr_docs_free(docs);
     fr_metrics_free(metrics);
     fr_access_log_free(access_log);

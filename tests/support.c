@@ -253,15 +253,18 @@ static size_t sink_write(char *ptr, size_t size, size_t nmemb, void *userdata)
     return n;
 }
 
-void http_request(unsigned port, const char *method, const char *target,
-                  const char *const *extra_headers, struct http_reply *reply)
+bool http_try(unsigned port, const char *method, const char *target,
+              const char *const *extra_headers, const char *body, size_t body_len,
+              struct http_reply *reply)
 {
     char url[2048];
-    struct sink body = {0}, headers = {0};
+    struct sink received = {0}, headers = {0};
     struct curl_slist *list = NULL;
     CURL *curl = curl_easy_init();
+    bool expect_given = false;
 
     ck_assert_ptr_nonnull(curl);
+    memset(reply, 0, sizeof(*reply));
     snprintf(url, sizeof(url), "http://127.0.0.1:%u%s", port, target);
     curl_easy_setopt(curl, CURLOPT_URL, url);
     curl_easy_setopt(curl, CURLOPT_PATH_AS_IS, 1L);
@@ -269,22 +272,45 @@ void http_request(unsigned port, const char *method, const char *target,
         curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
     else if (strcmp(method, "GET") != 0)
         curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
-    for (size_t i = 0; extra_headers && extra_headers[i]; i++)
+    if (body) {
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, (long)body_len);
+    }
+    for (size_t i = 0; extra_headers && extra_headers[i]; i++) {
         list = curl_slist_append(list, extra_headers[i]);
+        expect_given |= strncasecmp(extra_headers[i], "Expect:", 7) == 0;
+    }
+    /* curl would wait for 100 Continue on larger bodies; say so when meant. */
+    if (!expect_given)
+        list = curl_slist_append(list, "Expect:");
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, sink_write);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &received);
     curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, sink_write);
     curl_easy_setopt(curl, CURLOPT_HEADERDATA, &headers);
     curl_easy_setopt(curl, CURLOPT_TIMEOUT, 20L);
     CURLcode rc = curl_easy_perform(curl);
-    ck_assert_msg(rc == CURLE_OK, "%s %s: %s", method, target, curl_easy_strerror(rc));
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &reply->status);
     curl_slist_free_all(list);
     curl_easy_cleanup(curl);
-    reply->body = body.data ? body.data : calloc(1, 1);
-    reply->body_len = body.len;
+    reply->body = received.data ? received.data : calloc(1, 1);
+    reply->body_len = received.len;
     reply->headers = headers.data ? headers.data : calloc(1, 1);
+    return rc == CURLE_OK;
+}
+
+void http_send(unsigned port, const char *method, const char *target,
+               const char *const *extra_headers, const char *body, size_t body_len,
+               struct http_reply *reply)
+{
+    bool ok = http_try(port, method, target, extra_headers, body, body_len, reply);
+    ck_assert_msg(ok, "%s %s: no reply", method, target);
+}
+
+void http_request(unsigned port, const char *method, const char *target,
+                  const char *const *extra_headers, struct http_reply *reply)
+{
+    http_send(port, method, target, extra_headers, NULL, 0, reply);
 }
 
 void http_get(unsigned port, const char *target, struct http_reply *reply)

@@ -77,6 +77,17 @@ struct http_reply {
 void http_request(unsigned port, const char *method, const char *target,
                   const char *const *extra_headers, struct http_reply *reply);
 void http_get(unsigned port, const char *target, struct http_reply *reply);
+/* As http_request, with a body (body_len bytes; NULL for none). Name the
+ * Content-Type: with a body and none named, curl sends its form type
+ * ("Content-Type:" with no value sends none at all). */
+void http_send(unsigned port, const char *method, const char *target,
+               const char *const *extra_headers, const char *body, size_t body_len,
+               struct http_reply *reply);
+/* As http_send, but false instead of a failed test when no reply came (the
+ * server went away); reply is set either way and must be freed. */
+bool http_try(unsigned port, const char *method, const char *target,
+              const char *const *extra_headers, const char *body, size_t body_len,
+              struct http_reply *reply);
 void http_reply_free(struct http_reply *reply);
 
 /* The value of a response header (case-insensitive name), copied into out;

@@ -125,6 +125,24 @@ int64_t fr_snapshot_built_at(const struct fr_snapshot *snapshot);
  * for each later successful build. */
 uint64_t fr_snapshot_version(const struct fr_snapshot *snapshot);
 
+/* The change log the snapshot was built with: a JSON array of entries
+ * shaped as fr_store_changes gives them, oldest first (ascending "seq"),
+ * their records already enriched. Borrowed; never NULL. fr_snapshot_build
+ * takes it from the data's member "changes" (optional, an array whose
+ * entries it shares and never changes: enrich them before, with
+ * fr_model_enrich, and never change them after). */
+const json_t *fr_snapshot_changes(const struct fr_snapshot *snapshot);
+
+/* Adds what responses show beside stored values (dates' display text and
+ * interval, money's exact decimal) everywhere in json, in place. */
+enum fr_status fr_model_enrich(json_t *json);
+
+/* One stored record (fr_store_get's shape, borrowed) rendered as a response
+ * would show it, without the values only a snapshot derives (running
+ * totals, multiples). The caller frees the text; NULL when memory ran out
+ * or a value cannot be read. */
+char *fr_model_render_record(const json_t *record);
+
 /* The item with this id, or NULL. Borrowed. */
 const struct fr_item *fr_collection_find(const struct fr_collection *coll, const char *id);
 /* Its position in the collection's order, or (size_t)-1. */

@@ -20,4 +20,8 @@ bool fr_accepts_gzip(const char *accept_encoding);
  * strong etag (quoted): "*" or any listed tag, W/ or not, that is equal. */
 bool fr_etag_matches(const char *if_none_match, const char *etag);
 
+/* Strong comparison of an If-Match field (NULL when absent) with our strong
+ * etag: "*" or a listed tag, not W/, that is equal. */
+bool fr_etag_matches_strong(const char *if_match, const char *etag);
+
 #endif

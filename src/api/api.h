@@ -31,16 +31,41 @@ void api_not_found(const struct fr_request *req, struct fr_response *resp,
 bool api_parse_as_of(const struct fr_request *req, struct fr_response *resp,
                      const char *value, struct fr_date *out);
 
-/* Defines <prefix>_list and <prefix>_get for a collection. */
-#define API_COLLECTION_HANDLERS(prefix, collection)                                   \
-    static void prefix##_list(const struct fr_request *req, struct fr_response *resp) \
-    {                                                                                 \
-        api_list(req, resp, collection);                                              \
-    }                                                                                 \
-    static void prefix##_get(const struct fr_request *req, struct fr_response *resp)  \
-    {                                                                                 \
-        api_get(req, resp, collection);                                               \
+/* Writes (src/api/writes.c). POST on the collection: a new record. */
+void api_create(const struct fr_request *req, struct fr_response *resp,
+                enum fr_collection_id id);
+/* POST on a list nested in the item of the path's {id} (member child, e.g.
+ * a cluster's "capacities"): the record joins that list. */
+void api_create_child(const struct fr_request *req, struct fr_response *resp,
+                      enum fr_collection_id id, const char *child);
+/* PATCH (JSON Merge Patch) or DELETE on the path's {id}. */
+void api_change(const struct fr_request *req, struct fr_response *resp,
+                enum fr_collection_id id);
+
+/* Defines <prefix>_list, <prefix>_get, <prefix>_create and <prefix>_change
+ * for a collection. */
+#define API_COLLECTION_HANDLERS(prefix, collection)                                     \
+    static void prefix##_list(const struct fr_request *req, struct fr_response *resp)   \
+    {                                                                                   \
+        api_list(req, resp, collection);                                                \
+    }                                                                                   \
+    static void prefix##_get(const struct fr_request *req, struct fr_response *resp)    \
+    {                                                                                   \
+        api_get(req, resp, collection);                                                 \
+    }                                                                                   \
+    static void prefix##_create(const struct fr_request *req, struct fr_response *resp) \
+    {                                                                                   \
+        api_create(req, resp, collection);                                              \
+    }                                                                                   \
+    static void prefix##_change(const struct fr_request *req, struct fr_response *resp) \
+    {                                                                                   \
+        api_change(req, resp, collection);                                              \
     }
+
+/* The route entries of a collection's writes. */
+#define API_WRITE_ROUTES(prefix, path)                                \
+    {FR_METHOD_POST, path, prefix##_create},                          \
+    {FR_METHOD_PATCH | FR_METHOD_DELETE, path "/{id}", prefix##_change}
 
 extern const struct fr_route health_routes[];
 extern const struct fr_route docs_routes[];
@@ -57,5 +82,6 @@ extern const struct fr_route valuations_routes[];
 extern const struct fr_route financials_routes[];
 extern const struct fr_route compute_routes[];
 extern const struct fr_route timeline_routes[];
+extern const struct fr_route changes_routes[];
 
 #endif

@@ -8,5 +8,6 @@ API_COLLECTION_HANDLERS(financials, FR_COLL_FINANCIALS)
 const struct fr_route financials_routes[] = {
     {FR_METHOD_GET, "/v1/financials", financials_list},
     {FR_METHOD_GET, "/v1/financials/{id}", financials_get},
+    API_WRITE_ROUTES(financials, "/v1/financials"),
     {0, NULL, NULL},
 };

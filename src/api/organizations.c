@@ -15,6 +15,7 @@ static void organization_funding(const struct fr_request *req, struct fr_respons
 const struct fr_route organizations_routes[] = {
     {FR_METHOD_GET, "/v1/organizations", organizations_list},
     {FR_METHOD_GET, "/v1/organizations/{id}", organizations_get},
+    API_WRITE_ROUTES(organizations, "/v1/organizations"),
     {FR_METHOD_GET, "/v1/organizations/{id}/funding", organization_funding},
     {0, NULL, NULL},
 };

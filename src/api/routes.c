@@ -21,5 +21,6 @@ const struct fr_route *const fr_api_routes[] = {
     financials_routes,
     compute_routes,
     timeline_routes,
+    changes_routes,
     NULL,
 };

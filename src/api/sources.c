@@ -8,5 +8,6 @@ API_COLLECTION_HANDLERS(sources, FR_COLL_SOURCES)
 const struct fr_route sources_routes[] = {
     {FR_METHOD_GET, "/v1/sources", sources_list},
     {FR_METHOD_GET, "/v1/sources/{id}", sources_get},
+    API_WRITE_ROUTES(sources, "/v1/sources"),
     {0, NULL, NULL},
 };

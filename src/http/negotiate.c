@@ -109,11 +109,13 @@ bool fr_accepts_gzip(const char *accept_encoding)
     return q > 0 || (q < 0 && legacy > 0);
 }
 
-bool fr_etag_matches(const char *if_none_match, const char *etag)
+/* Walks an entity-tag list ("*", or tags separated by commas); strong
+ * refuses W/ tags (RFC 9110 section 8.8.3.2: If-Match compares strongly). */
+static bool etag_list_matches(const char *list, const char *etag, bool strong)
 {
-    if (!if_none_match)
+    if (!list)
         return false;
-    const char *p = if_none_match;
+    const char *p = list;
     while (is_space(*p))
         p++;
     if (*p == '*') {
@@ -126,8 +128,10 @@ bool fr_etag_matches(const char *if_none_match, const char *etag)
     while (*p) {
         while (is_space(*p) || *p == ',')
             p++;
-        /* Weak comparison: W/"x" matches "x". */
-        if (p[0] == 'W' && p[1] == '/')
+        if (!*p)
+            break;
+        bool weak = p[0] == 'W' && p[1] == '/';
+        if (weak)
             p += 2;
         if (*p != '"')
             return false; /* not an entity-tag list: match nothing */
@@ -135,9 +139,20 @@ bool fr_etag_matches(const char *if_none_match, const char *etag)
         if (!close)
             return false;
         size_t len = (size_t)(close - p) + 1;
-        if (len == etag_len && memcmp(p, etag, len) == 0)
+        if (!(weak && strong) && len == etag_len && memcmp(p, etag, len) == 0)
             return true;
         p = close + 1;
     }
     return false;
+}
+
+bool fr_etag_matches(const char *if_none_match, const char *etag)
+{
+    /* Weak comparison: W/"x" matches "x". */
+    return etag_list_matches(if_none_match, etag, false);
+}
+
+bool fr_etag_matches_strong(const char *if_match, const char *etag)
+{
+    return etag_list_matches(if_match, etag, true);
 }

@@ -91,6 +91,7 @@ static void snapshot_free(struct fr_snapshot *snapshot)
     for (size_t i = 0; i < FR_COLL_COUNT; i++)
         collection_cleanup(&snapshot->collections[i]);
     json_decref(snapshot->data);
+    json_decref(snapshot->changes);
     free(snapshot);
 }
 
@@ -141,6 +142,18 @@ enum fr_status fr_snapshot_build(json_t *data, struct fr_snapshot **out, char *e
         status = FR_EINVAL;
         goto out;
     }
+    /* The change log rides along, already enriched (see model.h). */
+    snapshot->changes = json_incref(json_object_get(data, "changes"));
+    if (snapshot->changes && !json_is_array(snapshot->changes)) {
+        snprintf(error, error_size, "the change log is not an array");
+        status = FR_EINVAL;
+        goto out;
+    }
+    if (!snapshot->changes && !(snapshot->changes = json_array())) {
+        snprintf(error, error_size, "out of memory");
+        goto out;
+    }
+    json_object_del(data, "changes");
     snapshot->record_count = count_records(data);
 
     status = enrich_tree(data);
@@ -244,4 +257,24 @@ int64_t fr_snapshot_built_at(const struct fr_snapshot *snapshot)
 uint64_t fr_snapshot_version(const struct fr_snapshot *snapshot)
 {
     return snapshot->version;
+}
+
+const json_t *fr_snapshot_changes(const struct fr_snapshot *snapshot)
+{
+    return snapshot->changes;
+}
+
+enum fr_status fr_model_enrich(json_t *json)
+{
+    return enrich_tree(json);
+}
+
+char *fr_model_render_record(const json_t *record)
+{
+    json_t *copy = json_deep_copy(record);
+    char *text = NULL;
+    if (copy && enrich_tree(copy) == FR_OK)
+        text = json_dumps(copy, FR_JSON_FLAGS);
+    json_decref(copy);
+    return text;
 }

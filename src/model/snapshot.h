@@ -15,6 +15,7 @@ struct fr_snapshot {
     size_t record_count;
     int64_t built_at;
     uint64_t version; /* fr_snapshot_version */
+    json_t *changes;  /* the change log, oldest first (fr_snapshot_changes) */
 };
 
 /* Fills coll's items from objs (a JSON array; references are taken), orders

@@ -72,6 +72,23 @@ START_TEST(test_if_none_match)
 END_TEST
 
 
+/* If-Match compares strongly (RFC 9110 section 13.1.1). */
+START_TEST(test_if_match)
+{
+    ck_assert(fr_etag_matches_strong("\"abc\"", "\"abc\""));
+    ck_assert(fr_etag_matches_strong(" * ", "\"abc\""));
+    ck_assert(fr_etag_matches_strong("\"x\", \"abc\"", "\"abc\""));
+    ck_assert(!fr_etag_matches_strong("W/\"abc\"", "\"abc\""));
+    ck_assert(!fr_etag_matches_strong("W/\"abc\", \"x\"", "\"abc\""));
+    ck_assert(!fr_etag_matches_strong("\"abcd\"", "\"abc\""));
+    ck_assert(!fr_etag_matches_strong("abc", "\"abc\""));
+    ck_assert(!fr_etag_matches_strong("\"abc", "\"abc\""));
+    ck_assert(!fr_etag_matches_strong("", "\"abc\""));
+    ck_assert(!fr_etag_matches_strong(NULL, "\"abc\""));
+    ck_assert(!fr_etag_matches_strong("*, \"abc\"", "\"abc\"")); /* "*" stands alone */
+}
+END_TEST
+
 START_TEST(test_etags_and_gzip)
 {
     char a[FR_ETAG_SIZE], b[FR_ETAG_SIZE], g[FR_ETAG_SIZE];
@@ -292,6 +309,7 @@ static Suite *negotiate_suite(void)
     tcase_add_test(tc, test_accept_quality);
     tcase_add_test(tc, test_accept_encoding);
     tcase_add_test(tc, test_if_none_match);
+    tcase_add_test(tc, test_if_match);
     tcase_add_test(tc, test_etags_and_gzip);
     tcase_add_test(tc, test_gzip_copy_race);
     tcase_add_test(tc, test_finish_validators);
