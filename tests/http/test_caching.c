@@ -207,7 +207,7 @@ START_TEST(test_cors_any_origin)
              "Access-Control-Request-Method: GET", &reply);
     ck_assert_int_eq(reply.status, 204);
     header_of(&reply, "Access-Control-Allow-Methods", value, sizeof(value));
-    ck_assert_str_eq(value, "GET, HEAD, OPTIONS");
+    ck_assert_str_eq(value, "GET, HEAD, POST, OPTIONS");
     header_of(&reply, "Access-Control-Allow-Headers", value, sizeof(value));
     ck_assert_ptr_nonnull(strstr(value, "If-None-Match"));
     header_of(&reply, "Access-Control-Max-Age", value, sizeof(value));

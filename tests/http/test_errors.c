@@ -587,54 +587,69 @@ END_TEST
 
 /* ---- methods ------------------------------------------------------------ */
 
-static const char *const routes[] = {
-    "/v1/sources",
-    "/v1/sources/yicai-grok4-article",
-    "/v1/organizations",
-    "/v1/organizations/xai",
-    "/v1/organizations/xai/funding",
-    "/v1/people",
-    "/v1/people/elon-musk",
-    "/v1/models",
-    "/v1/models/grok-4",
-    "/v1/benchmarks",
-    "/v1/benchmarks/aime-2025",
-    "/v1/results",
-    "/v1/results/grok-4-hle-xai-no-tools",
-    "/v1/leaderboards",
-    "/v1/leaderboards/humanitys-last-exam",
-    "/v1/funding-rounds",
-    "/v1/funding-rounds/xai-2025-06-round",
-    "/v1/valuations",
-    "/v1/valuations/xai-2025-03",
-    "/v1/financials",
-    "/v1/financials/xai-profitability-2027",
-    "/v1/compute/clusters",
-    "/v1/compute/clusters/colossus",
-    "/v1/timeline",
-    "/v1/timeline/xai-founded",
-    "/livez",
-    "/readyz",
-    "/healthz",
+/* Each route and the methods it allows: collections take POST, their items
+ * PATCH and DELETE (writes need a token; see test_writes.c). */
+static const struct {
+    const char *path;
+    const char *allow;
+} routes[] = {
+    {"/v1/sources", "GET, HEAD, POST, OPTIONS"},
+    {"/v1/sources/yicai-grok4-article", "GET, HEAD, PATCH, DELETE, OPTIONS"},
+    {"/v1/organizations", "GET, HEAD, POST, OPTIONS"},
+    {"/v1/organizations/xai", "GET, HEAD, PATCH, DELETE, OPTIONS"},
+    {"/v1/organizations/xai/funding", "GET, HEAD, OPTIONS"},
+    {"/v1/people", "GET, HEAD, POST, OPTIONS"},
+    {"/v1/people/elon-musk", "GET, HEAD, PATCH, DELETE, OPTIONS"},
+    {"/v1/models", "GET, HEAD, POST, OPTIONS"},
+    {"/v1/models/grok-4", "GET, HEAD, PATCH, DELETE, OPTIONS"},
+    {"/v1/benchmarks", "GET, HEAD, POST, OPTIONS"},
+    {"/v1/benchmarks/aime-2025", "GET, HEAD, PATCH, DELETE, OPTIONS"},
+    {"/v1/results", "GET, HEAD, POST, OPTIONS"},
+    {"/v1/results/grok-4-hle-xai-no-tools", "GET, HEAD, PATCH, DELETE, OPTIONS"},
+    {"/v1/leaderboards", "GET, HEAD, OPTIONS"},
+    {"/v1/leaderboards/humanitys-last-exam", "GET, HEAD, OPTIONS"},
+    {"/v1/funding-rounds", "GET, HEAD, POST, OPTIONS"},
+    {"/v1/funding-rounds/xai-2025-06-round", "GET, HEAD, PATCH, DELETE, OPTIONS"},
+    {"/v1/valuations", "GET, HEAD, POST, OPTIONS"},
+    {"/v1/valuations/xai-2025-03", "GET, HEAD, PATCH, DELETE, OPTIONS"},
+    {"/v1/financials", "GET, HEAD, POST, OPTIONS"},
+    {"/v1/financials/xai-profitability-2027", "GET, HEAD, PATCH, DELETE, OPTIONS"},
+    {"/v1/compute/clusters", "GET, HEAD, POST, OPTIONS"},
+    {"/v1/compute/clusters/colossus", "GET, HEAD, PATCH, DELETE, OPTIONS"},
+    {"/v1/timeline", "GET, HEAD, POST, OPTIONS"},
+    {"/v1/timeline/xai-founded", "GET, HEAD, PATCH, DELETE, OPTIONS"},
+    {"/livez", "GET, HEAD, OPTIONS"},
+    {"/readyz", "GET, HEAD, OPTIONS"},
+    {"/healthz", "GET, HEAD, OPTIONS"},
 };
 
 #define ROUTE_COUNT (sizeof(routes) / sizeof(routes[0]))
 
-/* The API is read-only: writes are 405 with Allow, on lists and items. */
+/* A method a route does not take is 405 with Allow, on lists and items. */
 START_TEST(test_wrong_methods)
 {
     static const char *const methods[] = {"POST", "PUT", "PATCH", "DELETE"};
+    const char *allowed = routes[_i].allow;
+    char list_want[64];
+    size_t n = 0;
+    for (const char *c = allowed; *c && n + 1 < sizeof(list_want); c++) {
+        if (*c != ' ')
+            list_want[n++] = *c;
+    }
+    list_want[n] = '\0';
     for (size_t m = 0; m < 4; m++) {
+        if (strstr(allowed, methods[m]))
+            continue; /* a write: test_writes.c */
         struct http_reply reply;
         char allow[128];
-        json_t *body = problem_reply(methods[m], routes[_i], 405, "method-not-allowed",
-                                     "Method Not Allowed", routes[_i], &reply);
+        json_t *body = problem_reply(methods[m], routes[_i].path, 405, "method-not-allowed",
+                                     "Method Not Allowed", routes[_i].path, &reply);
         ck_assert_msg(http_reply_header(&reply, "Allow", allow, sizeof(allow)),
-                      "%s %s: a 405 without Allow", methods[m], routes[_i]);
-        ck_assert_str_eq(allow, "GET, HEAD, OPTIONS");
+                      "%s %s: a 405 without Allow", methods[m], routes[_i].path);
+        ck_assert_str_eq(allow, allowed);
         ck_assert_str_eq(test_member_str(body, "method"), methods[m]);
         char *list = joined(json_object_get(body, "allowed_methods"));
-        ck_assert_str_eq(list, "GET,HEAD,OPTIONS");
+        ck_assert_str_eq(list, list_want);
         free(list);
         assert_contains(test_member_str(body, "detail"), methods[m], "detail");
         http_reply_free(&reply);
@@ -648,11 +663,11 @@ START_TEST(test_options)
 {
     struct http_reply reply;
     char allow[128];
-    http_request(test_daemon.port, "OPTIONS", routes[_i], NULL, &reply);
-    ck_assert_msg(reply.status == 204, "OPTIONS %s: %ld", routes[_i], reply.status);
+    http_request(test_daemon.port, "OPTIONS", routes[_i].path, NULL, &reply);
+    ck_assert_msg(reply.status == 204, "OPTIONS %s: %ld", routes[_i].path, reply.status);
     ck_assert_msg(http_reply_header(&reply, "Allow", allow, sizeof(allow)),
-                  "OPTIONS %s: no Allow", routes[_i]);
-    ck_assert_str_eq(allow, "GET, HEAD, OPTIONS");
+                  "OPTIONS %s: no Allow", routes[_i].path);
+    ck_assert_str_eq(allow, routes[_i].allow);
     ck_assert_uint_eq(reply.body_len, 0);
     http_reply_free(&reply);
 }

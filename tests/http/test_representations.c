@@ -316,11 +316,13 @@ START_TEST(test_csv_exact_text)
     get("GET", "/v1/people?organization=yicai&format=csv", NULL, NULL, &reply);
     ck_assert_int_eq(reply.status, 200);
     ck_assert_str_eq(reply.body,
-                     "id,name,name_zh,role,organization,note,citations\r\n"
+                     "id,name,name_zh,role,organization,note,citations,version,recorded_at,"
+                     "updated_at\r\n"
                      "liu-xiaojie,Liu Xiaojie,刘晓洁,author of the article,yicai,,"
                      "\"[{\"\"source\"\":\"\"yicai-grok4-article\"\",\"\"quoted_in\"\":"
                      "\"\"yicai-grok4-article\"\",\"\"quote\"\":\"\"刘晓洁\"\",\"\"quote_en\"\":"
-                     "\"\"Liu Xiaojie (byline)\"\"}]\"\r\n");
+                     "\"\"Liu Xiaojie (byline)\"\"}]\",1,2026-11-28T21:09:35.000Z,"
+                     "2026-11-28T21:09:35.000Z\r\n");
     http_reply_free(&reply);
 
     /* Dates and money become dotted columns. */

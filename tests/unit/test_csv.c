@@ -289,7 +289,8 @@ static char *page_csv(const struct fr_collection *coll, size_t start, size_t lim
 START_TEST(test_collections_have_their_columns)
 {
     const struct fr_collection *people = fr_snapshot_collection(snapshot, FR_COLL_PEOPLE);
-    assert_header(people->csv_columns, "id,name,name_zh,role,organization,note,citations\r\n");
+    assert_header(people->csv_columns, "id,name,name_zh,role,organization,note,citations,"
+                                        "version,recorded_at,updated_at\r\n");
 
     /* Dates and money as dotted columns, beside the other members. */
     const struct fr_collection *valuations = fr_snapshot_collection(snapshot, FR_COLL_VALUATIONS);
