@@ -50,7 +50,7 @@ struct fr_edit {
      * current ETag (strong comparison, or "*"). */
     const char *if_match;
     const char *actor;
-    const char *idempotency_key; /* CREATE, optional */
+    const char *idempotency_key; /* CREATE (nested too), optional */
     const char *request_digest;  /* with idempotency_key */
 };
 

@@ -89,13 +89,15 @@ struct fr_write {
      * FR_ECONFLICT ("version-mismatch") when the stored one differs. */
     long long expected_version;
     const char *actor; /* the writer's name (its token's), for the change log */
-    /* CREATE only, optional (NULL): the Idempotency-Key and a digest of the
-     * request (method, path and body) it came with (a NULL digest counts as
-     * ""). A key this actor used before with the same digest replays the
-     * first result (replayed is set, nothing is written); with another
-     * digest it is refused (FR_ECONFLICT, "idempotency-key-reused"). Only a
-     * successful create keeps its key; keys are kept 24 hours (the first
-     * write after that deletes them). */
+    /* CREATE and REPLACE (the API's POSTs: a new record, or one nested in
+     * another, which replaces the parent), optional (NULL): the
+     * Idempotency-Key and a digest of the request (method, path and body)
+     * it came with (a NULL digest counts as ""). A key this actor used
+     * before with the same digest replays the first result (replayed is
+     * set, nothing is written); with another digest it is refused
+     * (FR_ECONFLICT, "idempotency-key-reused"). Only a successful write
+     * keeps its key; keys are kept 24 hours (the first write after that
+     * deletes them). */
     const char *idempotency_key;
     const char *request_digest;
 };

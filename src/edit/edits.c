@@ -337,6 +337,10 @@ void fr_edits_apply(struct fr_edits *edits, const struct fr_edit *edit,
     write.action = FR_WRITE_REPLACE;
     write.id = id;
     write.record = record;
+    if (nested) {
+        write.idempotency_key = edit->idempotency_key;
+        write.request_digest = edit->request_digest;
+    }
     write_and_publish(edits, &write, edit->collection, id, result);
     if (nested && result->errors) {
         json_t *list = json_object_get(record, edit->child);

@@ -412,7 +412,15 @@ static enum fr_status write_replace(struct write_run *run)
 {
     const struct fr_write *w = run->write;
     json_t *body = NULL, *record = NULL, *errors = NULL;
-    enum fr_status status = record_current(run, w->id);
+    bool replayed = false;
+    enum fr_status status = FR_OK;
+
+    if (w->idempotency_key) {
+        status = idempotency_lookup(run, &replayed);
+        if (status != FR_OK || replayed)
+            return status;
+    }
+    status = record_current(run, w->id);
     if (status != FR_OK)
         return status;
 
@@ -460,6 +468,8 @@ static enum fr_status write_replace(struct write_run *run)
     }
     run->result->version = json_integer_value(json_object_get(record, "version"));
     status = change_append(run, w->id, run->result->version, run->old, record);
+    if (status == FR_OK && w->idempotency_key)
+        status = idempotency_store(run, w->id, record);
     if (status == FR_OK) {
         run->result->record = record;
         run->changed = true;

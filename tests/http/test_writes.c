@@ -640,6 +640,26 @@ START_TEST(test_capacity_joins_its_cluster)
     json_decref(problem);
     http_reply_free(&reply);
 
+    /* A retry with the same Idempotency-Key adds nothing twice. */
+    const char *capacity2 =
+        "{\"id\":\"colossus-2027-planned\",\"date\":{\"value\":\"2027\",\"precision\":\"year\"},"
+        "\"gpu_count\":3000000,\"status\":\"planned\","
+        "\"citations\":[{\"source\":\"yicai-grok4-article\",\"quote\":\"q\"}]}";
+    const char *keyed[] = {"Authorization: Bearer " TOKEN, "Content-Type: application/json",
+                           "Idempotency-Key: capacity-2027", NULL};
+    struct http_reply first, again;
+    char value[16];
+    http_send(daemon_.port, "POST", "/v1/compute/clusters/colossus/capacities", keyed, capacity2,
+              strlen(capacity2), &first);
+    ck_assert_msg(first.status == 201, "%s", first.body);
+    http_send(daemon_.port, "POST", "/v1/compute/clusters/colossus/capacities", keyed, capacity2,
+              strlen(capacity2), &again);
+    ck_assert_int_eq(again.status, 201);
+    ck_assert_str_eq(again.body, first.body);
+    ck_assert(http_reply_header(&again, "Idempotent-Replayed", value, sizeof(value)));
+    http_reply_free(&first);
+    http_reply_free(&again);
+
     post("/v1/compute/clusters/no-such-cluster/capacities", capacity, &reply);
     json_decref(problem_of(&reply, 404, "not-found"));
     http_reply_free(&reply);
