@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "frontier/auth.h"
 #include "support.h"
@@ -196,6 +197,31 @@ START_TEST(test_token_never_logged)
     }
     fclose(f);
     ck_assert_uint_ge(lines, 2);
+}
+END_TEST
+
+/* `frontierd hash-token` prints what --tokens takes for a token on stdin. */
+START_TEST(test_hash_token_command)
+{
+    char command[1024], line[128], digest[FR_TOKEN_DIGEST_HEX + 1];
+    test_format(command, sizeof(command), "printf '%%s\\n' '%s' | '%s' hash-token", TOKEN,
+                getenv("FRONTIERD_BIN"));
+    FILE *p = popen(command, "r");
+    ck_assert_ptr_nonnull(p);
+    ck_assert_ptr_nonnull(fgets(line, sizeof(line), p));
+    ck_assert_int_eq(pclose(p), 0);
+    fr_sha256_hex(TOKEN, strlen(TOKEN), digest);
+    ck_assert_uint_eq(strlen(line), FR_TOKEN_DIGEST_HEX + 1);
+    ck_assert_int_eq(strncmp(line, digest, FR_TOKEN_DIGEST_HEX), 0);
+
+    test_format(command, sizeof(command), "printf 'short' | '%s' hash-token 2>&1",
+                getenv("FRONTIERD_BIN"));
+    p = popen(command, "r");
+    ck_assert_ptr_nonnull(p);
+    ck_assert_ptr_nonnull(fgets(line, sizeof(line), p));
+    ck_assert_ptr_nonnull(strstr(line, "at least 16"));
+    int status = pclose(p);
+    ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 2);
 }
 END_TEST
 
@@ -749,6 +775,7 @@ int main(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_writes_need_a_valid_bearer_token);
     tcase_add_test(tc, test_token_never_logged);
+    tcase_add_test(tc, test_hash_token_command);
     tcase_add_test(tc, test_create_then_read);
     tcase_add_test(tc, test_every_error_is_listed);
     tcase_add_test(tc, test_create_without_provenance);
