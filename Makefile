@@ -24,11 +24,13 @@ test: deps
 	scripts/test $(BUILD_DIR) $(SANITIZE_DIR)
 
 # The side-by-side benchmark (bench/README.md): a release build of frontierd
-# against nginx and json-server. Timings are never part of `make test`.
+# against nginx and json-server, then durable writes beside readers.
+# Timings are never part of `make test`.
 bench: deps
 	bench/install-deps
 	scripts/build $(BENCH_BUILD_DIR) --buildtype=release
 	bench/run $(BENCH_BUILD_DIR)/frontierd
+	bench/writes $(BENCH_BUILD_DIR)/frontierd
 
 clean:
 	rm -rf $(BUILD_DIR) $(SANITIZE_DIR) $(BENCH_BUILD_DIR)

@@ -1,11 +1,13 @@
 /*
  * frontierd: reads the configuration, opens the store (creating and seeding
- * it when new), builds the in-memory snapshot, serves it over HTTP and
- * drains on SIGTERM or SIGINT.
+ * it when new), builds the in-memory snapshot, serves it over HTTP, takes
+ * authenticated writes through the one writer (src/edit/) and drains on
+ * SIGTERM or SIGINT. `frontierd hash-token` prints the digest to configure
+ * for a token read from stdin.
  *
  * Exit status: 0 after a clean shutdown or --help/--version, 2 for a bad
- * configuration, 1 when the database, the seed, the access log's file or
- * the socket fails.
+ * configuration (or an unusable token given to hash-token), 1 when the
+ * database, the seed, the access log's file or the socket fails.
  */
 #include <pthread.h>
 #include <signal.h>

@@ -53,7 +53,9 @@ void fr_sha256_hex(const void *data, size_t len, char out[FR_TOKEN_DIGEST_HEX + 
  * a trailing CR LF or LF is not part of it), checks it is a usable bearer
  * token (token68 characters, at least 16 of them) and prints its digest and
  * a newline to out. Returns the exit status: 0, or 2 with one sentence on
- * err when the token is unusable or empty. */
+ * err when the token is unusable or empty, or 1 with one sentence on err
+ * when in cannot be read or out cannot be written. in, out and err are
+ * borrowed; the token is wiped from memory before returning. */
 int fr_hash_token_command(FILE *in, FILE *out, FILE *err);
 
 #endif

@@ -13,10 +13,23 @@
  *   cache_max_age  --cache-max-age  FRONTIERD_CACHE_MAX_AGE  0 (Cache-Control: no-cache)
  *   cors_origins   --cors-origins   FRONTIERD_CORS_ORIGINS   * (any origin may read)
  *   access_log     --access-log     FRONTIERD_ACCESS_LOG     off ("stderr" or a file path)
+ *   max_body_bytes --max-body-bytes FRONTIERD_MAX_BODY_BYTES 262144 (1024 to 16777216)
+ *   tokens   --tokens    FRONTIERD_TOKENS      (none: no one may write)
  *   config   --config    FRONTIERD_CONFIG      (none)      the INI file to read
  * The INI file has a [server] section (bind, port, threads, docs), a [store]
- * section (db, seed) and an [http] section (cache_max_age, cors_origins,
- * access_log).
+ * section (db, seed), an [http] section (cache_max_age, cors_origins,
+ * access_log, max_body_bytes) and an [auth] section (tokens).
+ *
+ * tokens is the list fr_tokens_parse reads (include/frontier/auth.h):
+ * "name:sha256hex" entries separated by commas or blanks. In the INI file
+ * its value may go on over indented lines that follow it (each continues the
+ * list), since one line holds at most 198 bytes; an indented line after any
+ * other key is an error. An empty list from the file or a flag means no one
+ * may write; an empty FRONTIERD_TOKENS is an error, as every empty variable
+ * is. Messages about tokens never quote a digest.
+ *
+ * `frontierd hash-token` (argv[1] exactly "hash-token", nothing after it) is
+ * a command rather than a flag: the action FR_CONFIG_HASH_TOKEN.
  */
 #ifndef FRONTIER_CONFIG_H
 #define FRONTIER_CONFIG_H
@@ -28,6 +41,8 @@
 
 #define FR_CONFIG_PATH_MAX 4096
 #define FR_CONFIG_ORIGINS_MAX 1024
+/* Room for FR_TOKENS_MAX entries with the longest names, and blanks. */
+#define FR_CONFIG_TOKENS_MAX 16384
 /* Where `npm ci` puts Redoc's standalone bundle, relative to the checkout. */
 #define FR_CONFIG_DOCS_DEFAULT "node_modules/redoc/bundles"
 
@@ -41,6 +56,10 @@ struct fr_config {
     unsigned cache_max_age;                  /* seconds; 0: no-cache */
     char cors_origins[FR_CONFIG_ORIGINS_MAX]; /* "*" or "https://a,https://b" */
     char access_log[FR_CONFIG_PATH_MAX];      /* "off", "stderr" or a file path */
+    size_t max_body_bytes;                    /* largest request body accepted */
+    /* The token list as given (validated with fr_tokens_parse, which the
+     * daemon calls again to get the tokens); "" when no one may write. */
+    char tokens[FR_CONFIG_TOKENS_MAX];
     char config_file[FR_CONFIG_PATH_MAX]; /* "" when none was read */
 };
 
@@ -49,6 +68,7 @@ enum fr_config_action {
     FR_CONFIG_HELP,     /* --help was given: print usage, exit 0 */
     FR_CONFIG_VERSION,  /* --version was given: print version, exit 0 */
     FR_CONFIG_ROUTES,   /* --routes was given: print the routes, exit 0 */
+    FR_CONFIG_HASH_TOKEN, /* `frontierd hash-token`: run fr_hash_token_command */
 };
 
 /* Builds the configuration from defaults, the file named by --config or
@@ -64,9 +84,10 @@ enum fr_config_action {
  * the variables in the table above are read: other FRONTIERD_* variables
  * are ignored, because other tools may use the prefix. --config wins over
  * FRONTIERD_CONFIG. A flag given twice keeps its last value. argv is read
- * left to right and --help / -h or --version / -V stops there: *action is
- * set, *config gets the defaults and FR_OK is returned without reading
- * anything else (a mistake before the flag is still an error). The first
+ * left to right and --help / -h, --version / -V or --routes stops there:
+ * *action is set, *config gets the defaults and FR_OK is returned without
+ * reading anything else (a mistake before the flag is still an error). So
+ * does hash-token as argv[1] (any argument after it is an error). The first
  * error found is the one reported.
  *
  * Returns FR_OK, FR_EINVAL, FR_EIO (the config file cannot be opened or

@@ -97,6 +97,13 @@ struct fr_collection {
     struct fr_filter_index *indexes[FR_MAX_FILTERS];
     size_t dated;
     int64_t *latest_max;
+    /* The dated items' latest minutes sorted (to count how many end before
+     * a bound), and a max-tree over them in the collection's order (to find
+     * the next item ending on or after a bound): together they answer a
+     * "from" date filter without walking the items it excludes. */
+    int64_t *latest_sorted;
+    int64_t *latest_tree;
+    size_t tree_leaves;
 };
 
 struct fr_snapshot;

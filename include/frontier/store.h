@@ -90,10 +90,12 @@ struct fr_write {
     long long expected_version;
     const char *actor; /* the writer's name (its token's), for the change log */
     /* CREATE only, optional (NULL): the Idempotency-Key and a digest of the
-     * request (method, path and body) it came with. A key this actor used
-     * before with the same digest replays the first result (replayed is
-     * set, nothing is written); with another digest it is refused
-     * (FR_ECONFLICT, "idempotency-key-reused"). Keys are kept 24 hours. */
+     * request (method, path and body) it came with (a NULL digest counts as
+     * ""). A key this actor used before with the same digest replays the
+     * first result (replayed is set, nothing is written); with another
+     * digest it is refused (FR_ECONFLICT, "idempotency-key-reused"). Only a
+     * successful create keeps its key; keys are kept 24 hours (the first
+     * write after that deletes them). */
     const char *idempotency_key;
     const char *request_digest;
 };
@@ -101,10 +103,13 @@ struct fr_write {
 struct fr_write_result {
     /* FR_OK: the record as fr_store_load shapes it after the write (NULL
      * after DELETE), a new reference; for a replay, the record as the first
-     * write left it. */
+     * write left it. A REPLACE whose record equals the stored one (revision
+     * members aside) writes nothing: the stored record, its version, and
+     * change 0. */
     json_t *record;
     long long version;  /* after the write; for DELETE, the deleted version */
-    long long change;   /* the change log entry's sequence number (replay: the first's) */
+    long long change;   /* the change log entry's sequence number (replay: the first's;
+                           a REPLACE that changed nothing: 0) */
     bool replayed;
     /* Not FR_OK: a static problem slug, and for FR_EINVAL and for
      * "still-referenced" every problem found as [{"pointer", "detail"}]
@@ -117,20 +122,31 @@ struct fr_write_result {
      *   FR_ECONFLICT  "already-exists" (CREATE), "version-mismatch",
      *                 "still-referenced" (DELETE of a record others refer
      *                 to; errors name them), "idempotency-key-reused"
-     *   FR_EDB, FR_ENOMEM: error holds the reason; slug NULL */
+     *   FR_EDB, FR_ENOMEM: error holds the reason; slug NULL
+     *   FR_EINVAL with slug NULL: the call itself is wrong (not a top-level
+     *                 table, no actor, no id or record where one is
+     *                 needed); error says which
+     * Every refusal also leaves a sentence in error, for the log. Errors
+     * come in the order found: a record's members in the body's order, its
+     * missing required members, its citations, then its children and
+     * links the same way; still-referenced ones by referring table. */
     const char *problem;
     json_t *errors;
 };
 
 /* Applies one write. result is always initialised; the caller releases it
- * with fr_write_result_cleanup(). Not thread-safe: one writer at a time. */
+ * with fr_write_result_cleanup(). A refused or failed write changes nothing
+ * and leaves no transaction open. Not thread-safe: one writer at a time;
+ * not inside a transaction of the caller's. write and its members are
+ * borrowed. */
 enum fr_status fr_store_write(struct fr_store *store, const struct fr_write *write,
                               struct fr_write_result *result, char *error,
                               size_t error_size);
 void fr_write_result_cleanup(struct fr_write_result *result);
 
 /* One top-level record as fr_store_load shapes it (with its revision), or
- * FR_ENOTFOUND. The caller owns *out. */
+ * FR_ENOTFOUND (FR_EINVAL when table is not a top-level table). The caller
+ * owns *out. */
 enum fr_status fr_store_get(struct fr_store *store, const char *table, const char *id,
                             json_t **out, char *error, size_t error_size);
 

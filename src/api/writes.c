@@ -199,9 +199,10 @@ static void answer_refusal(const struct fr_request *req, struct fr_response *res
 }
 
 /* A copy of the written item's body: the snapshot it lives in may go before
- * the response is sent (the request holds the one it started with). */
-static void answer_item(const struct fr_request *req, struct fr_response *resp, int status,
-                        const struct fr_edit_result *result, const char *location)
+ * the response is sent (the request holds the one it started with). The
+ * Location, when given, is path and id (NULL: path alone). */
+static void answer_item(struct fr_response *resp, int status,
+                        const struct fr_edit_result *result, const char *path, const char *id)
 {
     const char *body = result->item ? result->item->rep.body : result->replay_body;
     size_t len = result->item ? result->item->rep.len : strlen(result->replay_body);
@@ -211,11 +212,10 @@ static void answer_item(const struct fr_request *req, struct fr_response *resp, 
         copy[len] = '\0';
     }
     fr_response_take(resp, status, FR_CONTENT_JSON, copy, len);
-    if (location)
-        fr_response_add_header(resp, "Location", location);
+    if (path)
+        fr_response_set_location(resp, path, id);
     if (result->replayed)
         fr_response_add_header(resp, "Idempotent-Replayed", "true");
-    (void)req;
 }
 
 /* The checks every write shares; returns the writer's name or NULL when
@@ -239,7 +239,7 @@ static void create(const struct fr_request *req, struct fr_response *resp,
                    enum fr_collection_id collection, const char *child)
 {
     static const char *const types[] = {"application/json", NULL};
-    char key[IDEMPOTENCY_KEY_MAX + 1], digest[FR_TOKEN_DIGEST_HEX + 1], location[512];
+    char key[IDEMPOTENCY_KEY_MAX + 1], digest[FR_TOKEN_DIGEST_HEX + 1], parent[512];
     bool keyed = false;
     struct fr_edit_result result;
 
@@ -275,17 +275,14 @@ static void create(const struct fr_request *req, struct fr_response *resp,
         answer_refusal(req, resp, &result);
     } else {
         /* A nested record lives in its parent, which is what is answered. */
-        const char *id = child ? req->path_params[0]
-                               : json_string_value(json_object_get(body, "id"));
-        int n;
         if (child) {
             size_t parent_len = strlen(req->path) - strlen(child) - 1;
-            n = snprintf(location, sizeof(location), "%.*s", (int)parent_len, req->path);
+            snprintf(parent, sizeof(parent), "%.*s", (int)parent_len, req->path);
+            answer_item(resp, 201, &result, parent, NULL);
         } else {
-            n = snprintf(location, sizeof(location), "%s/%s", req->path, id);
+            answer_item(resp, 201, &result, req->path,
+                        json_string_value(json_object_get(body, "id")));
         }
-        answer_item(req, resp, 201, &result,
-                    n > 0 && (size_t)n < sizeof(location) ? location : NULL);
     }
     fr_edit_result_cleanup(&result);
     json_decref(body);
@@ -341,7 +338,7 @@ void api_change(const struct fr_request *req, struct fr_response *resp,
     else if (edit.action == FR_WRITE_DELETE)
         fr_response_borrow(resp, 204, NULL, "", 0);
     else
-        answer_item(req, resp, 200, &result, NULL);
+        answer_item(resp, 200, &result, NULL, NULL);
     fr_edit_result_cleanup(&result);
     json_decref(body);
 }

@@ -16,9 +16,17 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "frontier/auth.h"
+#include "frontier/server.h"
+
 #define PORT_MAX 65535u
 #define THREADS_MAX 256u
 #define CACHE_MAX_AGE_MAX 31536000u /* a year, as RFC 9111 suggests for "never expires" */
+/* Request bodies: a record with its citations fits in far less than the
+ * smallest limit; the largest keeps one request from holding much memory. */
+#define BODY_MIN 1024u
+#define BODY_MAX 16777216u
+_Static_assert(FR_SERVER_BODY_DEFAULT == 262144, "the usage text and README say 262144");
 
 #define STRINGIFY_(x) #x
 #define STRINGIFY(x) STRINGIFY_(x)
@@ -42,6 +50,8 @@ enum key {
     KEY_CACHE_MAX_AGE,
     KEY_CORS_ORIGINS,
     KEY_ACCESS_LOG,
+    KEY_MAX_BODY_BYTES,
+    KEY_TOKENS,
     KEY_COUNT
 };
 
@@ -74,12 +84,22 @@ static const struct key_info keys[KEY_COUNT] = {
                           "https://example.org (scheme://host[:port], no path)"},
     [KEY_ACCESS_LOG] = {"access_log", "http", "--access-log", "FRONTIERD_ACCESS_LOG",
                         "off, stderr or a file path shorter than " PATH_MAX_TEXT " bytes"},
+    [KEY_MAX_BODY_BYTES] = {"max_body_bytes", "http", "--max-body-bytes",
+                            "FRONTIERD_MAX_BODY_BYTES",
+                            "an integer number of bytes from 1024 to 16777216"},
+    [KEY_TOKENS] = {"tokens", "auth", "--tokens", "FRONTIERD_TOKENS",
+                    "up to " STRINGIFY(FR_TOKENS_MAX) " name:digest entries separated by commas "
+                    "or blanks, each digest the SHA-256 that frontierd hash-token prints, in "
+                    "fewer than " STRINGIFY(FR_CONFIG_TOKENS_MAX) " bytes"},
 };
 
 #define CONFIG_KEY "config"
 #define CONFIG_FLAG "--config"
 #define CONFIG_ENV "FRONTIERD_CONFIG"
 #define CONFIG_ALLOWED "a non-empty path shorter than " PATH_MAX_TEXT " bytes"
+#define HASH_TOKEN_COMMAND "hash-token"
+/* The longest line libinih reads, with its newline and NUL (INI_MAX_LINE). */
+#define INI_LINE_MAX 200
 
 /* Where a value came from: a line of the config file when file is set,
  * otherwise the flag or environment variable called name. */
@@ -148,23 +168,54 @@ static void quote_value(char *out, const char *value)
     out[n] = '\0';
 }
 
+/* "the config file <path> line <n>", or the flag's or variable's name. A
+ * path is shorter than FR_CONFIG_PATH_MAX, so it always fits. */
+struct where {
+    char text[FR_CONFIG_PATH_MAX + 64];
+};
+
+static void describe_origin(struct where *out, const struct origin *from)
+{
+    int n;
+
+    if (from->file == NULL) {
+        n = snprintf(out->text, sizeof out->text, "%s", from->name);
+    } else {
+        n = snprintf(out->text, sizeof out->text, "the config file %s line %d", from->file,
+                     from->line);
+    }
+    if (n < 0) {
+        out->text[0] = '\0';
+    }
+}
+
 /* "<key>: '<value>' is not allowed: <why> (from <where>)". */
 static void value_error(struct errbuf *err, const char *key, const char *value,
                         const char *allowed, const struct origin *from)
 {
     char shown[QUOTE_MAX + 4];
+    struct where where;
 
     quote_value(shown, value);
-    if (from->file != NULL) {
-        set_error(err, "%s: '%s' is not allowed: expected %s (from the config file %s line %d)",
-                  key, shown, allowed, from->file, from->line);
-    } else if (from->is_env && value[0] == '\0') {
+    describe_origin(&where, from);
+    if (from->is_env && value[0] == '\0') {
         set_error(err, "%s: '' is not allowed: the variable is set but empty; unset it or set it "
-                  "to %s (from %s)", key, allowed, from->name);
+                  "to %s (from %s)", key, allowed, where.text);
     } else {
         set_error(err, "%s: '%s' is not allowed: expected %s (from %s)", key, shown, allowed,
-                  from->name);
+                  where.text);
     }
+}
+
+/* "<key>: <problem>; expected <what is allowed> (from <where>)", for values
+ * that must not be quoted (a token list may hold a pasted token). */
+static void problem_error(struct errbuf *err, const char *key, const char *problem,
+                          const char *allowed, const struct origin *from)
+{
+    struct where where;
+
+    describe_origin(&where, from);
+    set_error(err, "%s: %s; expected %s (from %s)", key, problem, allowed, where.text);
 }
 
 /* ------------------------------------------------------------------------
@@ -267,6 +318,17 @@ static bool parse_origins(const char *text, char *out, size_t size)
     return strstr(out, ",,") == NULL && out[0] != ',' && out[used - 1] != ',';
 }
 
+static bool parse_body_bytes(const char *text, size_t *out)
+{
+    unsigned value;
+
+    if (!parse_uint(text, BODY_MAX, &value) || value < BODY_MIN) {
+        return false;
+    }
+    *out = value;
+    return true;
+}
+
 static bool copy_path(const char *text, char *out)
 {
     size_t len = strlen(text);
@@ -276,6 +338,52 @@ static bool copy_path(const char *text, char *out)
     }
     memcpy(out, text, len + 1);
     return true;
+}
+
+/* Validates the token list (with append, config's list so far, a newline
+ * and value: a continuation line of the config file) and stores it in
+ * config. fr_tokens_parse is the one judge of the format; the parsed tokens
+ * are dropped, since the daemon parses the stored text again. Messages never
+ * quote the value: it may be a token pasted where its digest belongs. */
+static enum fr_status apply_tokens(struct fr_config *config, const char *value, bool append,
+                                   const struct origin *from, struct errbuf *err)
+{
+    const struct key_info *key = &keys[KEY_TOKENS];
+    char list[FR_CONFIG_TOKENS_MAX];
+    char problem[256];
+    struct fr_tokens *tokens = NULL;
+    size_t used = append ? strlen(config->tokens) : 0;
+    size_t len = strlen(value);
+    enum fr_status status;
+
+    if (from->is_env && len == 0) {
+        value_error(err, key->name, value, key->allowed, from);
+        return FR_EINVAL;
+    }
+    if (used + (append ? 1 : 0) + len >= sizeof list) {
+        /* Always fits: a size_t has at most 20 digits. */
+        snprintf(problem, sizeof problem, "the list is %zu bytes long",
+                 used + (append ? 1 : 0) + len);
+        problem_error(err, key->name, problem, key->allowed, from);
+        return FR_EINVAL;
+    }
+    memcpy(list, config->tokens, used);
+    if (append) {
+        list[used++] = '\n';
+    }
+    memcpy(list + used, value, len + 1);
+    status = fr_tokens_parse(list, &tokens, problem, sizeof problem);
+    fr_tokens_free(tokens);
+    if (status == FR_EINVAL) {
+        problem_error(err, key->name, problem, key->allowed, from);
+        return FR_EINVAL;
+    }
+    if (status != FR_OK) {
+        set_error(err, "%s: %s", key->name, problem);
+        return status;
+    }
+    memcpy(config->tokens, list, used + len + 1);
+    return FR_OK;
 }
 
 /* Validates value for key k and stores it in config; on failure leaves
@@ -316,6 +424,11 @@ static enum fr_status apply_value(struct fr_config *config, enum key k, const ch
          * start-up, where the reason can be given. */
         ok = copy_path(value, config->access_log);
         break;
+    case KEY_MAX_BODY_BYTES:
+        ok = parse_body_bytes(value, &config->max_body_bytes);
+        break;
+    case KEY_TOKENS:
+        return apply_tokens(config, value, false, from, err);
     case KEY_COUNT:
         break;
     }
@@ -495,14 +608,46 @@ static char *ini_read_line(char *str, int num, void *stream)
     return str;
 }
 
+/* libinih 55 hands a continuation line over with its inline comment (later
+ * releases cut it, as they do on key lines): cut it here the same way, at a
+ * ';' after a blank, and the blanks before it. */
+static void strip_inline_comment(const char *value, char *out, size_t size)
+{
+    size_t n = 0;
+
+    while (value[n] != '\0' && n + 1 < size) {
+        if (value[n] == ';' && n > 0 && isspace((unsigned char)value[n - 1])) {
+            break;
+        }
+        out[n] = value[n];
+        n++;
+    }
+    while (n > 0 && isspace((unsigned char)out[n - 1])) {
+        n--;
+    }
+    out[n] = '\0';
+}
+
 static int ini_handle(void *user, const char *section, const char *name, const char *value)
 {
     struct ini_ctx *ctx = user;
     struct origin from = {ctx->path, ctx->line, NULL, false};
     char shown[QUOTE_MAX + 4];
+    enum fr_status status = FR_EINVAL;
     int k;
 
     if (ctx->continuation) {
+        /* libinih names the key the line continues, which was accepted:
+         * only the token list is long enough to need more than one line. */
+        if (strcmp(name, keys[KEY_TOKENS].name) == 0) {
+            char line[INI_LINE_MAX];
+            strip_inline_comment(value, line, sizeof line);
+            status = apply_tokens(ctx->config, line, true, &from, ctx->err);
+            if (status != FR_OK) {
+                goto fail;
+            }
+            return 1;
+        }
         set_error(ctx->err, "the config file %s line %d: the line is indented, which reads as a "
                   "continuation of the value of '%s'; start each key at the beginning of its "
                   "line", ctx->path, ctx->line, name);
@@ -542,13 +687,14 @@ static int ini_handle(void *user, const char *section, const char *name, const c
         goto fail;
     }
     ctx->set_line[k] = ctx->line;
-    if (apply_value(ctx->config, (enum key)k, value, &from, ctx->err) != FR_OK) {
+    status = apply_value(ctx->config, (enum key)k, value, &from, ctx->err);
+    if (status != FR_OK) {
         goto fail;
     }
     return 1;
 
 fail:
-    ini_fail(ctx, FR_EINVAL);
+    ini_fail(ctx, status);
     return 0;
 }
 
@@ -613,13 +759,24 @@ static bool looks_like_flag(const char *arg)
 
 /* Scans argv left to right. --help, --version and --routes end the scan, as in GNU
  * tools, so that a mistake after them does not hide the help; a mistake
- * before them is reported. A flag given twice keeps its last value. */
+ * before them is reported. A flag given twice keeps its last value.
+ * hash-token is a command of its own, so it must come first and alone. */
 static enum fr_status parse_args(int argc, char *const argv[], struct flag_values *flags,
                                  enum fr_config_action *action, struct errbuf *err)
 {
     char shown[QUOTE_MAX + 4];
     int i;
 
+    if (argc > 1 && argv[1] != NULL && strcmp(argv[1], HASH_TOKEN_COMMAND) == 0) {
+        if (argc > 2 && argv[2] != NULL) {
+            quote_value(shown, argv[2]);
+            set_error(err, "%s takes no arguments, got '%s'; it reads the token from standard "
+                      "input", HASH_TOKEN_COMMAND, shown);
+            return FR_EINVAL;
+        }
+        *action = FR_CONFIG_HASH_TOKEN;
+        return FR_OK;
+    }
     for (i = 1; i < argc && argv[i] != NULL; i++) {
         const char *arg = argv[i];
         const char *eq;
@@ -641,6 +798,11 @@ static enum fr_status parse_args(int argc, char *const argv[], struct flag_value
             return FR_OK;
         }
         quote_value(shown, arg);
+        if (strcmp(arg, HASH_TOKEN_COMMAND) == 0) {
+            set_error(err, "%s is a command: give it alone, as frontierd %s",
+                      HASH_TOKEN_COMMAND, HASH_TOKEN_COMMAND);
+            return FR_EINVAL;
+        }
         if (arg[0] != '-' || arg[1] == '\0') {
             set_error(err, "unexpected argument '%s': only flags are accepted (see --help)",
                       shown);
@@ -709,6 +871,8 @@ static void set_defaults(struct fr_config *config)
     memcpy(config->cors_origins, "*", sizeof "*");
     memcpy(config->access_log, "off", sizeof "off");
     config->threads = 0;
+    config->max_body_bytes = FR_SERVER_BODY_DEFAULT;
+    config->tokens[0] = '\0'; /* no one may write */
 }
 
 /* One worker per online CPU, within the 1..256 that --threads allows. */
@@ -818,7 +982,10 @@ out:
 const char *fr_config_usage(void)
 {
     return "Usage: frontierd [FLAG]...\n"
-           "Serves facts about the frontier-AI race as an HTTP JSON API.\n"
+           "       frontierd hash-token < FILE\n"
+           "Serves facts about the frontier-AI race as an HTTP JSON API. hash-token reads\n"
+           "a bearer token from the first line of standard input and prints the SHA-256\n"
+           "digest that --tokens takes for it.\n"
            "\n"
            "Each setting is taken from, in rising precedence: its default, the config\n"
            "file, its environment variable, its flag. Flags take their value as\n"
@@ -843,10 +1010,16 @@ const char *fr_config_usage(void)
            "                         origins browsers may read from: * or a comma list\n"
            "  --access-log WHERE     FRONTIERD_ACCESS_LOG     off\n"
            "                         one JSON line per request: off, stderr or a file\n"
+           "  --max-body-bytes N     FRONTIERD_MAX_BODY_BYTES 262144\n"
+           "                         largest request body accepted, 1024 to 16777216\n"
+           "  --tokens LIST          FRONTIERD_TOKENS         (none: no one may write)\n"
+           "                         who may write: name:digest entries, comma-separated,\n"
+           "                         each digest printed by frontierd hash-token\n"
            "  --config PATH          FRONTIERD_CONFIG         (none)\n"
            "                         INI file: [server] bind, port, threads, docs;\n"
            "                         [store] db, seed; [http] cache_max_age,\n"
-           "                         cors_origins, access_log\n"
+           "                         cors_origins, access_log, max_body_bytes;\n"
+           "                         [auth] tokens\n"
            "  -h, --help\n"
            "                         print this help and exit\n"
            "  -V, --version\n"

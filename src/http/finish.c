@@ -1,10 +1,13 @@
 /*
  * What every response gets on its way out, whatever handler made it: the
- * request id, CORS, a 406 instead of a 200 whose media type the client's
- * Accept refuses, and for a 200 to GET or HEAD its strong ETag, Cache-Control,
- * gzip when the client takes it and the body is worth it, and a 304 when the
- * client's copy is current. Pre-rendered representations bring their ETag and
- * gzip copy with them; other bodies are hashed and compressed here.
+ * request id, CORS, a 406 instead of a 200 to a read whose media type the
+ * client's Accept refuses, and for a 200 to GET or HEAD its strong ETag,
+ * Cache-Control, gzip when the client takes it and the body is worth it, and
+ * a 304 when the client's copy is current. The answer to a write that sends
+ * the record back (a 201, a 200 to PATCH) gets the ETag a GET of that body
+ * would, so the client can use it in If-Match. Pre-rendered representations
+ * bring their ETag and gzip copy with them; other bodies are hashed and
+ * compressed here.
  */
 #include "frontier/http.h"
 
@@ -16,9 +19,26 @@
 #include "frontier/buf.h"
 #include "frontier/negotiate.h"
 
-/* The request headers a browser may send cross-origin to this API. */
-#define CORS_ALLOWED_HEADERS "Accept, If-None-Match, X-Request-Id, traceparent"
-#define CORS_EXPOSED_HEADERS "ETag, Link, X-Request-Id"
+/* The request headers a browser may send cross-origin to this API: those of
+ * reads, and those of writes (a bearer token, a JSON body, the ETag a PATCH
+ * or DELETE is conditional on, a POST's idempotency key). */
+#define CORS_ALLOWED_HEADERS                                                                  \
+    "Accept, Authorization, Content-Type, Idempotency-Key, If-Match, If-None-Match, "         \
+    "X-Request-Id, traceparent"
+/* The response headers a script may read besides the safelisted ones:
+ * Location names what a POST created. */
+#define CORS_EXPOSED_HEADERS "ETag, Link, Location, X-Request-Id"
+
+/* The value of a header the response already has (the last one), or NULL. */
+static const char *response_header(const struct fr_response *resp, const char *name)
+{
+    const char *value = NULL;
+    for (size_t i = 0; i < resp->header_count; i++) {
+        if (strcasecmp(resp->headers[i].name, name) == 0)
+            value = resp->headers[i].value;
+    }
+    return value;
+}
 
 static bool origin_allowed(const struct fr_http_policy *policy, const char *origin,
                            bool *any)
@@ -55,11 +75,7 @@ static void add_cors(const struct fr_request *req, struct fr_response *resp,
     fr_response_add_header(resp, "Access-Control-Allow-Origin", any ? "*" : origin);
     const char *preflight = fr_request_header(req, "Access-Control-Request-Method");
     if (req->method == FR_METHOD_OPTIONS && preflight) {
-        const char *allow = NULL;
-        for (size_t i = 0; i < resp->header_count; i++) {
-            if (strcasecmp(resp->headers[i].name, "Allow") == 0)
-                allow = resp->headers[i].value;
-        }
+        const char *allow = response_header(resp, "Allow");
         char max_age[24];
         snprintf(max_age, sizeof(max_age), "%u", policy->cors_max_age);
         if (allow)
@@ -221,18 +237,50 @@ static void add_validators(const struct fr_request *req, struct fr_response *res
         fr_response_add_header(resp, "Content-Encoding", "gzip");
 }
 
+/*
+ * The ETag of a write's answer: the strong tag of the identity body, the
+ * one a GET of the same body gets, so the client can send it back in
+ * If-Match. Never a 304 (the write has happened; the client needs its
+ * answer) and never gzip: a one-off body is not worth a cached copy, and
+ * the tag would no longer be the GET's. A handler's own ETag stands.
+ */
+static void add_write_etag(struct fr_response *resp)
+{
+    char etag[FR_ETAG_SIZE];
+
+    if (resp->body_len == 0 || response_header(resp, "ETag"))
+        return;
+    if (resp->rendered)
+        memcpy(etag, resp->rendered->etag, sizeof(etag));
+    else
+        fr_etag(resp->body, resp->body_len, false, etag);
+    fr_response_add_header(resp, "ETag", etag);
+}
+
+static bool is_write(enum fr_method method)
+{
+    return (method & (FR_METHOD_POST | FR_METHOD_PUT | FR_METHOD_PATCH | FR_METHOD_DELETE)) != 0;
+}
+
 void fr_response_finish(const struct fr_request *req, struct fr_response *resp,
                         const struct fr_http_policy *policy)
 {
     static const struct fr_http_policy defaults = {0, NULL, 600};
     if (!policy)
         policy = &defaults;
+    /* RFC 9110 section 15.3.5: a 204 has no content, so none is described. */
+    if (resp->status == 204)
+        fr_response_borrow(resp, 204, NULL, "", 0);
     if (req->request_id[0])
         fr_response_add_header(resp, "X-Request-Id", req->request_id);
     add_cors(req, resp, policy);
-    if (resp->status == 200)
+    /* A write that has been made is not undone into a 406 for its answer's
+     * media type: the handler checks Accept before writing, if it cares. */
+    if (resp->status == 200 && !is_write(req->method))
         refuse_unacceptable(req, resp);
     if (resp->status == 200 && (req->method == FR_METHOD_GET || req->method == FR_METHOD_HEAD))
         add_validators(req, resp, policy);
+    else if (resp->status == 201 || (resp->status == 200 && req->method == FR_METHOD_PATCH))
+        add_write_etag(resp);
     add_vary(resp);
 }

@@ -1,8 +1,8 @@
 /*
  * Response helpers: bodies borrowed from the snapshot or owned by the
- * response, JSON rendering, extra headers and RFC 9457 problem details. Every
- * error answer of the API goes through fr_response_problem(), so they all
- * share one shape and one content type.
+ * response, JSON rendering, extra headers (Location among them) and RFC 9457
+ * problem details. Every error answer of the API goes through
+ * fr_response_problem(), so they all share one shape and one content type.
  */
 #include "frontier/http.h"
 
@@ -129,23 +129,81 @@ void fr_response_json(struct fr_response *resp, int status, const json_t *json)
  * Values are copied; names are static. CR and LF are refused because a value
  * holding them would let whoever chose it add headers of their own.
  */
+static enum fr_status copy_value(struct fr_header *header, const char *value)
+{
+    size_t len = strlen(value);
+
+    if (len >= sizeof header->value || strpbrk(value, "\r\n") != NULL)
+        return FR_EINVAL;
+    memcpy(header->value, value, len + 1);
+    return FR_OK;
+}
+
 enum fr_status fr_response_add_header(struct fr_response *resp, const char *name,
                                       const char *value)
 {
     struct fr_header *header;
-    size_t len;
 
     if (name == NULL || value == NULL || resp->header_count >= FR_MAX_EXTRA_HEADERS)
         return FR_EINVAL;
-    len = strlen(value);
-    if (len >= sizeof header->value || strpbrk(value, "\r\n") != NULL)
-        return FR_EINVAL;
-
     header = &resp->headers[resp->header_count];
+    if (copy_value(header, value) != FR_OK)
+        return FR_EINVAL;
     header->name = name;
-    memcpy(header->value, value, len + 1);
     resp->header_count++;
     return FR_OK;
+}
+
+/* RFC 3986 section 2.3: the bytes a URI never needs to encode (c is never
+ * NUL here, which strchr would find). */
+static bool is_unreserved(unsigned char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+           strchr("-._~", c) != NULL;
+}
+
+/* Appends text percent-encoded, '/' kept when it separates segments. */
+static enum fr_status append_uri_text(struct fr_buf *out, const char *text, bool segments)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    enum fr_status status = FR_OK;
+
+    for (const unsigned char *p = (const unsigned char *)text; *p != '\0' && status == FR_OK;
+         p++) {
+        if (is_unreserved(*p) || (segments && *p == '/'))
+            status = fr_buf_append_char(out, (char)*p);
+        else
+            status = fr_buf_appendf(out, "%%%c%c", hex[*p >> 4], hex[*p & 0x0F]);
+    }
+    return status;
+}
+
+/* Replaces the value of the first header called name (static), or adds one. */
+static enum fr_status set_header(struct fr_response *resp, const char *name, const char *value)
+{
+    for (size_t i = 0; i < resp->header_count; i++) {
+        if (strcmp(resp->headers[i].name, name) == 0)
+            return copy_value(&resp->headers[i], value);
+    }
+    return fr_response_add_header(resp, name, value);
+}
+
+enum fr_status fr_response_set_location(struct fr_response *resp, const char *path,
+                                        const char *id)
+{
+    struct fr_buf location;
+    enum fr_status status;
+
+    fr_buf_init(&location);
+    status = append_uri_text(&location, path, true);
+    if (status == FR_OK && id != NULL)
+        status = fr_buf_append_char(&location, '/');
+    if (status == FR_OK && id != NULL)
+        status = append_uri_text(&location, id, false);
+    if (status == FR_OK)
+        status = set_header(resp, "Location", location.data != NULL ? location.data : "");
+    fr_buf_cleanup(&location);
+    return status;
 }
 
 /* ---- text from the network ----------------------------------------- */

@@ -4,12 +4,15 @@
  * router and turns the struct fr_response into a libmicrohttpd response, so
  * everything above it can be tested without sockets. It is also where a
  * request is observed whole: its id and trace context on the way in, its
- * metrics and access-log line once libmicrohttpd says it is over.
+ * metrics and access-log line once libmicrohttpd says it is over. And it is
+ * where a request's body is collected, within the size limit, before the
+ * handler sees it.
  */
 #include "frontier/server.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -25,11 +28,19 @@
 #include <microhttpd.h>
 
 #include "frontier/access_log.h"
+#include "frontier/buf.h"
 #include "frontier/metrics.h"
 #include "frontier/trace.h"
 
 /* Idle keep-alive connections are closed after this many seconds. */
 #define CONNECTION_TIMEOUT_SECONDS 30u
+
+/* A body that grows past the limit without announcing its length (chunked)
+ * can only be refused once it has ended: libmicrohttpd takes no response
+ * while an upload is arriving. Up to this much more is read and dropped so
+ * that the client gets its 413; past it the connection is closed unanswered,
+ * so an endless upload cannot hold a thread. */
+#define OVERFLOW_DRAIN_BYTES (1024u * 1024u)
 
 struct fr_server {
     struct MHD_Daemon *daemon;
@@ -39,6 +50,8 @@ struct fr_server {
     struct fr_http_policy policy;
     struct fr_metrics *metrics;        /* borrowed, may be NULL */
     struct fr_access_log *access_log;  /* borrowed, NULL when off */
+    struct fr_edits *edits;            /* borrowed, may be NULL */
+    size_t max_body_bytes;             /* never 0 */
     unsigned port;
     atomic_bool shutting_down;
     /* While the daemon starts, the last message it logs is kept so that
@@ -48,11 +61,25 @@ struct fr_server {
     char start_message[256];
 };
 
+/* What became of a request's body as it arrived. */
+enum body_state {
+    BODY_FINE,
+    BODY_TOO_LARGE, /* past the limit: no longer kept, refused with 413 */
+    BODY_NO_MEMORY, /* could not be kept: answered 500 */
+};
+
 /* What one request keeps between the calls libmicrohttpd makes for it, and
  * what its completion needs to count and log it: by then the request and
  * response structs of on_request are gone. */
 struct request_context {
     const struct fr_snapshot *snapshot;
+    /* The body as received, for methods whose body means something (not
+     * GET, HEAD or OPTIONS, whose bodies are read and dropped). Freed with
+     * the context. */
+    struct fr_buf body;
+    bool keep_body;
+    uint64_t received; /* upload bytes seen, kept or not */
+    enum body_state body_state;
     struct timespec arrived;      /* CLOCK_MONOTONIC, for durations */
     struct timespec arrived_wall; /* CLOCK_REALTIME, for the log; only when logging */
     bool answered;                /* a response was queued; the rest is set then */
@@ -379,12 +406,199 @@ fail:
     return NULL;
 }
 
+/* ---- bodies --------------------------------------------------------- */
+
+/* Methods whose body this API gives a meaning to. The bodies of the others
+ * (GET, HEAD, OPTIONS) are read, counted against the limit and dropped:
+ * RFC 9110 gives them no meaning, and refusing them would break clients
+ * that send one anyway. */
+static bool keeps_body(enum fr_method method)
+{
+    return (method & (FR_METHOD_POST | FR_METHOD_PUT | FR_METHOD_PATCH | FR_METHOD_DELETE)) != 0;
+}
+
 /*
- * libmicrohttpd calls this at least twice per request. The first call only
- * sets up the request's context: queueing a response there makes the library
- * answer "Connection: close" (see ARCHITECTURE.md), which costs a new TCP
- * connection per request. Upload data is read and dropped, since every route
- * is a read. The response is built and queued on the call after the body.
+ * The body length the request announces, when it announces one. Like
+ * libmicrohttpd (and RFC 9112 section 6.3), Content-Length is ignored when
+ * Transfer-Encoding is present. A value too large to parse is surely over
+ * any limit; one that is not a number is left to libmicrohttpd, and the
+ * limit is then enforced on the bytes as they arrive.
+ */
+static bool announced_length(struct MHD_Connection *connection, uint64_t *length)
+{
+    const char *value;
+    char *end = NULL;
+    unsigned long long parsed;
+
+    if (MHD_lookup_connection_value(connection, MHD_HEADER_KIND,
+                                    MHD_HTTP_HEADER_TRANSFER_ENCODING) != NULL)
+        return false;
+    value = MHD_lookup_connection_value(connection, MHD_HEADER_KIND,
+                                        MHD_HTTP_HEADER_CONTENT_LENGTH);
+    if (value == NULL || *value < '0' || *value > '9')
+        return false;
+    errno = 0;
+    parsed = strtoull(value, &end, 10);
+    if (errno == ERANGE) {
+        *length = UINT64_MAX;
+        return true;
+    }
+    end += strspn(end, " \t");
+    if (*end != '\0')
+        return false;
+    *length = parsed;
+    return true;
+}
+
+/*
+ * Keeps (or, for a method whose body is dropped, only counts) one piece of
+ * the upload. Once the body is past the limit it is no longer kept; the rest
+ * is drained so that the 413 can be sent when the upload ends, up to
+ * OVERFLOW_DRAIN_BYTES more. Returns false when the connection should be
+ * closed instead.
+ */
+static bool take_upload(struct request_context *context, size_t limit, const char *data,
+                        size_t size)
+{
+    context->received += size;
+    if (context->received > limit) {
+        if (context->body_state != BODY_TOO_LARGE) {
+            context->body_state = BODY_TOO_LARGE;
+            fr_buf_cleanup(&context->body);
+        }
+        return context->received - limit <= OVERFLOW_DRAIN_BYTES;
+    }
+    if (context->keep_body && context->body_state == BODY_FINE &&
+        fr_buf_append(&context->body, data, size) != FR_OK) {
+        context->body_state = BODY_NO_MEMORY;
+        fr_buf_cleanup(&context->body);
+    }
+    return true;
+}
+
+/*
+ * The 413 of RFC 9110 section 15.5.14. It closes the connection: either the
+ * body was never read (libmicrohttpd 0.9.75 closes after an answer queued
+ * before the upload, and says so itself; saying it here too keeps that
+ * true whatever the library version), or it was cut off while draining.
+ */
+static void refuse_too_large(const struct fr_request *req, struct fr_response *resp,
+                             size_t limit, uint64_t length)
+{
+    struct fr_buf detail;
+    enum fr_status status;
+
+    fr_buf_init(&detail);
+    status = fr_buf_appendf(&detail,
+                            "a request body may be at most %zu bytes; this one is %" PRIu64
+                            " bytes",
+                            limit, length);
+    fr_response_problem(resp, req, 413, "body-too-large", "Content Too Large",
+                        status == FR_OK ? detail.data : NULL,
+                        json_pack("{s:I}", "limit", (json_int_t)limit));
+    /* Without room for the header libmicrohttpd still closes the connection
+     * after an early answer; a drained one stays usable. */
+    (void)fr_response_add_header(resp, "Connection", "close");
+    fr_buf_cleanup(&detail);
+}
+
+/* ---- answering ------------------------------------------------------ */
+
+/* The request's arrival: its context, clocks and snapshot. NULL when out
+ * of memory. */
+static struct request_context *arrive(struct fr_server *server,
+                                      struct MHD_Connection *connection, const char *method)
+{
+    struct request_context *context = calloc(1, sizeof *context);
+
+    if (context == NULL)
+        return NULL;
+    clock_gettime(CLOCK_MONOTONIC, &context->arrived);
+    if (server->access_log != NULL) {
+        clock_gettime(CLOCK_REALTIME, &context->arrived_wall);
+        client_address(connection, context->client, sizeof context->client);
+    }
+    fr_buf_init(&context->body);
+    context->keep_body = keeps_body(parse_method(method));
+    context->body_state = BODY_FINE;
+    fr_metrics_request_begin(server->metrics);
+    if (server->snapshots.acquire != NULL)
+        context->snapshot = server->snapshots.acquire(server->snapshots.ctx);
+    return context;
+}
+
+/* Fills req from the connection; everything it points to is borrowed from
+ * libmicrohttpd or the context, alive until the request completes. */
+static void fill_request(const struct fr_server *server, struct MHD_Connection *connection,
+                         struct request_context *context, const char *url,
+                         const char *method, struct fr_request *req)
+{
+    memset(req, 0, sizeof *req);
+    req->method = parse_method(method);
+    req->method_name = method;
+    req->path = url;
+    req->snapshot = context->snapshot;
+    req->docs = server->docs;
+    req->metrics = server->metrics;
+    req->edits = server->edits;
+    req->shutting_down = atomic_load_explicit(&server->shutting_down, memory_order_relaxed);
+    if (context->body_state == BODY_FINE && context->body.len > 0) {
+        req->body = context->body.data;
+        req->body_len = context->body.len;
+    }
+    MHD_get_connection_values(connection, MHD_GET_ARGUMENT_KIND, collect_query, req);
+    MHD_get_connection_values(connection, MHD_HEADER_KIND, collect_header, req);
+    identify(req, context->trace_id);
+}
+
+/* Finishes resp (borrowed; its owned body may be handed to libmicrohttpd),
+ * keeps what the completion needs to count and log the request, and queues
+ * the answer. */
+static enum MHD_Result answer(struct fr_server *server, struct MHD_Connection *connection,
+                              struct request_context *context, const struct fr_request *req,
+                              struct fr_response *resp)
+{
+    struct MHD_Response *response = NULL;
+    enum MHD_Result result = MHD_NO;
+
+    fr_response_finish(req, resp, &server->policy);
+
+    /* Taken before make_response, which may hand the body to libmicrohttpd. */
+    context->status = resp->status;
+    context->method = req->method;
+    context->route = req->route;
+    context->route_index = req->route != NULL ? req->route_index : FR_ROUTE_NONE;
+    context->body_bytes = body_bytes(req, resp);
+    if (server->access_log != NULL) {
+        memcpy(context->request_id, req->request_id, sizeof req->request_id);
+        context->method_name = strdup(req->method_name);
+        context->path = strdup(req->path);
+    }
+
+    response = make_response(resp);
+    if (response == NULL) {
+        log_failure("create", resp->status, req->method_name, req->path);
+        return MHD_NO;
+    }
+    result = MHD_queue_response(connection, (unsigned)resp->status, response);
+    if (result != MHD_YES)
+        log_failure("queue", resp->status, req->method_name, req->path);
+    else
+        context->answered = true;
+    MHD_destroy_response(response); /* the queued response holds its own reference */
+    return result;
+}
+
+/*
+ * libmicrohttpd calls this at least twice per request: once when the
+ * headers are in, once per piece of the body, and once more after it. The
+ * answer is queued on that last call: queued on the first, libmicrohttpd
+ * (0.9.75) reads no body, sends no 100 Continue and closes the connection
+ * after the answer, whatever the method, which would cost a new TCP
+ * connection per request. It cannot be queued while the body arrives (the
+ * library refuses it then). So the first call answers only a body announced
+ * too large, which is refused unread; every other answer waits for the end
+ * of the body, which keeps connections alive and pipelining working.
  */
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection,
                                   const char *url, const char *method, const char *version,
@@ -395,73 +609,37 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection,
     struct request_context *context = *con_cls;
     struct fr_request req;
     struct fr_response resp;
-    struct MHD_Response *response = NULL;
-    enum MHD_Result result = MHD_NO;
+    uint64_t length = 0;
+    enum MHD_Result result;
 
     (void)version;
-    (void)upload_data;
     if (context == NULL) {
-        /* The headers are in: this is the request's arrival. */
-        context = calloc(1, sizeof *context);
+        context = arrive(server, connection, method);
         if (context == NULL)
             return MHD_NO;
-        clock_gettime(CLOCK_MONOTONIC, &context->arrived);
-        if (server->access_log != NULL) {
-            clock_gettime(CLOCK_REALTIME, &context->arrived_wall);
-            client_address(connection, context->client, sizeof context->client);
-        }
-        fr_metrics_request_begin(server->metrics);
-        if (server->snapshots.acquire != NULL)
-            context->snapshot = server->snapshots.acquire(server->snapshots.ctx);
         *con_cls = context;
-        return MHD_YES;
-    }
-    if (*upload_data_size != 0) {
+        if (!announced_length(connection, &length) || length <= server->max_body_bytes)
+            return MHD_YES; /* wait for the body, and for the call after it */
+        context->body_state = BODY_TOO_LARGE;
+    } else if (*upload_data_size != 0) {
+        bool go_on = take_upload(context, server->max_body_bytes, upload_data,
+                                 *upload_data_size);
         *upload_data_size = 0;
-        return MHD_YES;
+        return go_on ? MHD_YES : MHD_NO;
+    } else {
+        length = context->received;
     }
 
-    memset(&req, 0, sizeof req);
-    req.method = parse_method(method);
-    req.method_name = method;
-    req.path = url;
-    req.snapshot = context->snapshot;
-    req.docs = server->docs;
-    req.metrics = server->metrics;
-    req.shutting_down = atomic_load_explicit(&server->shutting_down, memory_order_relaxed);
-    MHD_get_connection_values(connection, MHD_GET_ARGUMENT_KIND, collect_query, &req);
-    MHD_get_connection_values(connection, MHD_HEADER_KIND, collect_header, &req);
-    identify(&req, context->trace_id);
-
+    fill_request(server, connection, context, url, method, &req);
     fr_response_init(&resp);
-    fr_router_dispatch(server->routes, &req, &resp);
-    fr_response_finish(&req, &resp, &server->policy);
-
-    /* Taken before make_response, which may hand the body to libmicrohttpd. */
-    context->status = resp.status;
-    context->method = req.method;
-    context->route = req.route;
-    context->route_index = req.route != NULL ? req.route_index : FR_ROUTE_NONE;
-    context->body_bytes = body_bytes(&req, &resp);
-    if (server->access_log != NULL) {
-        memcpy(context->request_id, req.request_id, sizeof req.request_id);
-        context->method_name = strdup(method);
-        context->path = strdup(url);
-    }
-
-    response = make_response(&resp);
-    if (response == NULL) {
-        log_failure("create", resp.status, method, url);
-        goto out;
-    }
-    result = MHD_queue_response(connection, (unsigned)resp.status, response);
-    if (result != MHD_YES)
-        log_failure("queue", resp.status, method, url);
+    if (context->body_state == BODY_TOO_LARGE)
+        refuse_too_large(&req, &resp, server->max_body_bytes, length);
+    else if (context->body_state == BODY_NO_MEMORY)
+        fr_response_problem(&resp, &req, 500, "internal-error", "Internal Server Error",
+                            "there was no memory to keep the request body", NULL);
     else
-        context->answered = true;
-    MHD_destroy_response(response); /* the queued response holds its own reference */
-
-out:
+        fr_router_dispatch(server->routes, &req, &resp);
+    result = answer(server, connection, context, &req, &resp);
     fr_response_cleanup(&resp);
     return result;
 }
@@ -510,6 +688,7 @@ static void on_completed(void *cls, struct MHD_Connection *connection, void **co
         observe(server, context, toe);
     if (context->snapshot != NULL && server->snapshots.release != NULL)
         server->snapshots.release(server->snapshots.ctx, context->snapshot);
+    fr_buf_cleanup(&context->body);
     free(context->method_name);
     free(context->path);
     free(context);
@@ -592,6 +771,9 @@ enum fr_status fr_server_start(const struct fr_server_options *options,
     server->snapshots = options->snapshots;
     server->metrics = options->metrics;
     server->access_log = options->access_log;
+    server->edits = options->edits;
+    server->max_body_bytes =
+        options->max_body_bytes != 0 ? options->max_body_bytes : FR_SERVER_BODY_DEFAULT;
     atomic_init(&server->shutting_down, false);
 
     /* epoll scales best with many idle keep-alive connections; a build of

@@ -367,11 +367,57 @@ static size_t first_at_or_after(const size_t *list, size_t lo, size_t n, size_t 
  * the date range itself (the whole collection when no date filter is given).
  * When the candidates are exactly the matches (at most one equality filter,
  * and no "from" date), the total is their number and the page a slice found
- * by binary search: the cost does not grow with the collection. Otherwise
- * each candidate is checked against every filter to keep the total exact,
- * so the cost grows with the number of candidates (the rarest value's items,
- * or the date range), never with the collection's size.
+ * by binary search: the cost does not grow with the collection. A date range
+ * alone is counted and paged with the latest-date indexes (date_range_page),
+ * also in logarithmic time. Otherwise each candidate is checked against
+ * every filter to keep the total exact, so the cost grows with the number
+ * of candidates (the rarest value's items), never with the collection's
+ * size.
  */
+/*
+ * A query whose only filters are dates, one of them "from": the items that
+ * pass are those in [0, hi) (earliest on or before "to", hi from
+ * collection_date_bounds) that end on or after "from". Those in [0, hi) that
+ * end before "from" all start before it too, so when "from" is not after
+ * "to" they are exactly the items ending before "from": the total is a
+ * difference of two counts. The page is found by jumping from one passing
+ * item to the next. Returns false (nothing done) when the query is not of
+ * this kind.
+ */
+static bool date_range_page(const struct fr_collection *coll, const struct fr_query *query,
+                            size_t start, size_t hi, size_t limit, struct fr_page *page)
+{
+    const struct fr_collection_def *def = coll->def;
+    int64_t from = 0, to = INT64_MAX;
+    size_t froms = 0;
+
+    if (!coll->latest_tree)
+        return false;
+    for (size_t f = 0; f < FR_MAX_FILTERS && def->filters[f].param; f++) {
+        if (!query->values[f])
+            continue;
+        if (def->filters[f].kind == FR_FILTER_DATE_FROM) {
+            from = query->dates[f].earliest;
+            froms++;
+        } else if (def->filters[f].kind == FR_FILTER_DATE_TO) {
+            if (query->dates[f].latest < to)
+                to = query->dates[f].latest;
+        } else {
+            return false;
+        }
+    }
+    if (froms != 1 || from > to)
+        return false;
+    page->total = hi - collection_count_ending_before(coll, from);
+    size_t p = collection_next_ending_from(coll, start, hi, from);
+    while (p < hi && page->count < limit) {
+        page->indexes[page->count++] = p;
+        p = collection_next_ending_from(coll, p + 1, hi, from);
+    }
+    page->has_more = p < hi;
+    return true;
+}
+
 enum fr_status fr_collection_query(const struct fr_collection *coll,
                                    const struct fr_query *query, struct fr_page *page)
 {
@@ -405,6 +451,8 @@ enum fr_status fr_collection_query(const struct fr_collection *coll,
         exact = false;
 
     size_t first = first_at_or_after(list, lo, n, query->start);
+    if (!exact && equality == 0 && date_range_page(coll, query, lo + first, hi, limit, page))
+        return FR_OK;
     if (exact) {
         page->total = n;
         page->count = n - first < limit ? n - first : limit;

@@ -126,6 +126,75 @@ out:
     return status;
 }
 
+static int compare_int64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* latest_sorted and latest_tree (see model.h). The tree is the usual array
+ * heap: node k covers its children 2k and 2k + 1, leaves start at
+ * tree_leaves (a power of two), and padding leaves hold INT64_MIN. */
+static enum fr_status latest_index_build(struct fr_collection *coll)
+{
+    size_t n = coll->dated, leaves = 1;
+    while (leaves < n)
+        leaves *= 2;
+    coll->latest_sorted = malloc((n ? n : 1) * sizeof(*coll->latest_sorted));
+    coll->latest_tree = malloc(2 * leaves * sizeof(*coll->latest_tree));
+    if (!coll->latest_sorted || !coll->latest_tree)
+        return FR_ENOMEM;
+    coll->tree_leaves = leaves;
+    for (size_t i = 0; i < leaves; i++)
+        coll->latest_tree[leaves + i] = i < n ? coll->items[i].date.latest : INT64_MIN;
+    for (size_t k = leaves - 1; k >= 1; k--) {
+        int64_t a = coll->latest_tree[2 * k], b = coll->latest_tree[2 * k + 1];
+        coll->latest_tree[k] = a > b ? a : b;
+    }
+    for (size_t i = 0; i < n; i++)
+        coll->latest_sorted[i] = coll->items[i].date.latest;
+    qsort(coll->latest_sorted, n, sizeof(*coll->latest_sorted), compare_int64);
+    return FR_OK;
+}
+
+size_t collection_count_ending_before(const struct fr_collection *coll, int64_t bound)
+{
+    size_t a = 0, b = coll->dated;
+    while (a < b) {
+        size_t mid = a + (b - a) / 2;
+        if (coll->latest_sorted[mid] < bound)
+            a = mid + 1;
+        else
+            b = mid;
+    }
+    return a;
+}
+
+size_t collection_next_ending_from(const struct fr_collection *coll, size_t p, size_t hi,
+                                   int64_t bound)
+{
+    const int64_t *tree = coll->latest_tree;
+    size_t leaves = coll->tree_leaves;
+    if (p >= hi)
+        return hi;
+    size_t k = p + leaves;
+    /* Up and right until a subtree holds an item ending late enough... */
+    while (tree[k] < bound) {
+        while (k & 1)
+            k >>= 1;
+        if (k == 0)
+            return hi;
+        k++;
+    }
+    /* ...then down to its leftmost such item. */
+    while (k < leaves) {
+        k *= 2;
+        if (tree[k] < bound)
+            k++;
+    }
+    return k - leaves < hi ? k - leaves : hi;
+}
+
 enum fr_status collection_index_build(struct fr_collection *coll)
 {
     const struct fr_collection_def *def = coll->def;
@@ -150,7 +219,7 @@ enum fr_status collection_index_build(struct fr_collection *coll)
         coll->latest_max[i] = i && coll->latest_max[i - 1] > latest ? coll->latest_max[i - 1]
                                                                     : latest;
     }
-    return FR_OK;
+    return latest_index_build(coll);
 }
 
 void collection_index_cleanup(struct fr_collection *coll)
@@ -161,6 +230,11 @@ void collection_index_cleanup(struct fr_collection *coll)
     }
     free(coll->latest_max);
     coll->latest_max = NULL;
+    free(coll->latest_sorted);
+    coll->latest_sorted = NULL;
+    free(coll->latest_tree);
+    coll->latest_tree = NULL;
+    coll->tree_leaves = 0;
     coll->dated = 0;
 }
 

@@ -46,6 +46,12 @@ bool collection_index_lookup(const struct fr_collection *coll, size_t f, const c
 bool collection_date_bounds(const struct fr_collection *coll, const struct fr_query *query,
                             size_t *lo, size_t *hi);
 
+/* How many dated items end (latest minute) before bound. */
+size_t collection_count_ending_before(const struct fr_collection *coll, int64_t bound);
+/* The first position in [p, hi) whose item ends on or after bound, or hi.
+ * Both in O(log n), from the indexes collection_index_build makes. */
+size_t collection_next_ending_from(const struct fr_collection *coll, size_t p, size_t hi,
+                                   int64_t bound);
 /* Adds display text and intervals to every date, and the decimal amount to
  * every money value, anywhere in json. */
 enum fr_status enrich_tree(json_t *json);

@@ -335,9 +335,68 @@ static const char *const migration_2[] = {
     NULL,
 };
 
+/* Writes: every top-level record's revision, the change log, and the
+ * Idempotency-Keys of recent creations. Times are RFC 3339 UTC with
+ * milliseconds, as SQLite's strftime writes them (NOW), so that they sort
+ * as text. Records already stored get a revision recorded now; the whole
+ * INSERT is one statement, so they all get the same time. */
+#define NOW "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
+#define REVISION_OF(table) "SELECT '" table "' AS record_table, id AS record_id FROM " table
+
+static const char *const migration_3[] = {
+    "CREATE TABLE revisions ("
+    "  record_table TEXT NOT NULL,"
+    "  record_id TEXT NOT NULL,"
+    "  version INTEGER NOT NULL CHECK (version >= 1),"
+    "  recorded_at TEXT NOT NULL,"
+    "  updated_at TEXT NOT NULL,"
+    "  PRIMARY KEY (record_table, record_id)"
+    ") STRICT;",
+
+    "INSERT INTO revisions (record_table, record_id, version, recorded_at, updated_at) "
+    "SELECT record_table, record_id, 1, now, now FROM (SELECT " NOW " AS now), ("
+    REVISION_OF("organizations") " UNION ALL " REVISION_OF("people") " UNION ALL "
+    REVISION_OF("sources") " UNION ALL " REVISION_OF("models") " UNION ALL "
+    REVISION_OF("benchmarks") " UNION ALL " REVISION_OF("results") " UNION ALL "
+    REVISION_OF("funding_rounds") " UNION ALL " REVISION_OF("funding_totals") " UNION ALL "
+    REVISION_OF("valuations") " UNION ALL " REVISION_OF("financials") " UNION ALL "
+    REVISION_OF("clusters") " UNION ALL " REVISION_OF("events") ");",
+
+    "CREATE TABLE changes ("
+    "  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  at TEXT NOT NULL,"
+    "  actor TEXT NOT NULL,"
+    "  action TEXT NOT NULL CHECK (action IN ('create','update','delete')),"
+    "  record_table TEXT NOT NULL,"
+    "  record_id TEXT NOT NULL,"
+    "  version INTEGER NOT NULL CHECK (version >= 1),"
+    "  old TEXT CHECK (old IS NULL OR json_valid(old)),"
+    "  new TEXT CHECK (new IS NULL OR json_valid(new)),"
+    "  CHECK ((old IS NULL) = (action = 'create') AND (new IS NULL) = (action = 'delete'))"
+    ") STRICT;",
+
+    "CREATE TABLE idempotency_keys ("
+    "  actor TEXT NOT NULL,"
+    "  key TEXT NOT NULL,"
+    "  request_digest TEXT NOT NULL,"
+    "  record_table TEXT NOT NULL,"
+    "  record_id TEXT NOT NULL,"
+    "  change_seq INTEGER NOT NULL,"
+    "  record TEXT NOT NULL CHECK (json_valid(record)),"
+    "  created_at TEXT NOT NULL,"
+    "  PRIMARY KEY (actor, key)"
+    ") STRICT;",
+
+    /* Writes delete the keys older than a day: found through this index, not
+     * by reading every key. */
+    "CREATE INDEX idempotency_keys_by_created_at ON idempotency_keys(created_at);",
+    NULL,
+};
+
 static const char *const *const migrations[] = {
     migration_1,
     migration_2,
+    migration_3,
 };
 
 size_t fr_store_migration_count(void)

@@ -149,6 +149,55 @@ static enum fr_status layout_group(struct schema_layout *layout)
     return FR_OK;
 }
 
+/* Copies text into a layout name slot; false when it does not fit. */
+static bool name_copy(char out[SCHEMA_NAME_MAX], const unsigned char *text)
+{
+    if (!text || strlen((const char *)text) >= SCHEMA_NAME_MAX)
+        return false;
+    strcpy(out, (const char *)text);
+    return true;
+}
+
+/* Reads which columns are foreign keys and what they refer to, so that writes
+ * can check each reference by name before SQLite's deferred check (which
+ * only says that some reference failed) would refuse the COMMIT. */
+static enum fr_status layout_foreign_keys(sqlite3 *db, const char *table,
+                                          struct schema_layout *layout, char *error,
+                                          size_t error_size)
+{
+    sqlite3_stmt *stmt = NULL;
+    enum fr_status status = FR_OK;
+    char sql[160];
+    int rc;
+
+    snprintf(sql, sizeof(sql),
+             "SELECT \"from\", \"table\", \"to\" FROM pragma_foreign_key_list('%s')", table);
+    if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+        snprintf(error, error_size, "reading the foreign keys of %s: %s", table,
+                 sqlite3_errmsg(db));
+        status = FR_EDB;
+        goto out;
+    }
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        int column = schema_layout_column(layout, (const char *)sqlite3_column_text(stmt, 0));
+        if (column < 0 || !name_copy(layout->ref_tables[column], sqlite3_column_text(stmt, 1)) ||
+            !name_copy(layout->ref_columns[column], sqlite3_column_text(stmt, 2))) {
+            snprintf(error, error_size, "table %s has a foreign key this build cannot follow",
+                     table);
+            status = FR_ESCHEMA;
+            goto out;
+        }
+    }
+    if (rc != SQLITE_DONE) {
+        snprintf(error, error_size, "reading the foreign keys of %s: %s", table,
+                 sqlite3_errmsg(db));
+        status = FR_EDB;
+    }
+out:
+    sqlite3_finalize(stmt);
+    return status;
+}
+
 /* Reads a table's columns from the database. The table name comes from the
  * compiled-in list above, never from input. */
 enum fr_status schema_layout_load(sqlite3 *db, const char *table, struct schema_layout *layout,
@@ -156,10 +205,12 @@ enum fr_status schema_layout_load(sqlite3 *db, const char *table, struct schema_
 {
     sqlite3_stmt *stmt = NULL;
     enum fr_status status = FR_OK;
-    char sql[128];
+    char sql[160];
 
     memset(layout, 0, sizeof(*layout));
-    snprintf(sql, sizeof(sql), "SELECT name, type FROM pragma_table_info('%s')", table);
+    snprintf(sql, sizeof(sql),
+             "SELECT name, type, \"notnull\" AND dflt_value IS NULL AND NOT pk "
+             "FROM pragma_table_info('%s')", table);
     if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK) {
         snprintf(error, error_size, "reading the columns of %s: %s", table,
                  sqlite3_errmsg(db));
@@ -168,15 +219,15 @@ enum fr_status schema_layout_load(sqlite3 *db, const char *table, struct schema_
     }
     int rc;
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-        const char *name = (const char *)sqlite3_column_text(stmt, 0);
         const char *type = (const char *)sqlite3_column_text(stmt, 1);
-        if (layout->column_count >= SCHEMA_MAX_COLUMNS || !name || strlen(name) >= SCHEMA_NAME_MAX) {
+        if (layout->column_count >= SCHEMA_MAX_COLUMNS ||
+            !name_copy(layout->columns[layout->column_count], sqlite3_column_text(stmt, 0))) {
             snprintf(error, error_size, "table %s has too many or too long columns", table);
             status = FR_ESCHEMA;
             goto out;
         }
-        strcpy(layout->columns[layout->column_count], name);
         layout->types[layout->column_count] = sqlite_type_of(type ? type : "");
+        layout->required[layout->column_count] = sqlite3_column_int(stmt, 2) != 0;
         layout->column_count++;
     }
     if (rc != SQLITE_DONE || layout->column_count == 0) {
@@ -188,7 +239,9 @@ enum fr_status schema_layout_load(sqlite3 *db, const char *table, struct schema_
     if (layout_group(layout) != FR_OK) {
         snprintf(error, error_size, "table %s has too many columns", table);
         status = FR_ESCHEMA;
+        goto out;
     }
+    status = layout_foreign_keys(db, table, layout, error, error_size);
 out:
     sqlite3_finalize(stmt);
     return status;
@@ -203,3 +256,14 @@ const struct schema_field *schema_layout_field(const struct schema_layout *layou
     return NULL;
 }
 
+const struct schema_field *schema_layout_field_of(const struct schema_layout *layout, int column)
+{
+    for (int i = 0; i < layout->field_count; i++) {
+        const struct schema_field *f = &layout->fields[i];
+        for (int c = 0; c < f->column_count; c++) {
+            if (f->columns[c] == column)
+                return f;
+        }
+    }
+    return NULL;
+}

@@ -16,12 +16,6 @@
 
 #include "schema.h"
 
-struct fr_store {
-    sqlite3 *db;
-    struct schema_cache *cache; /* the connection's statements; freed before it closes */
-    int version;
-};
-
 static const char *const top_level_tables[] = {
     "organizations", "people", "sources", "models", "benchmarks", "results",
     "funding_rounds", "funding_totals", "valuations", "financials", "clusters",
@@ -79,11 +73,105 @@ static enum fr_status read_file(const char *path, json_t **out, char *error, siz
     return FR_OK;
 }
 
-/* Imports every top-level table's seed file, inside the caller's transaction. */
+/* Gives every record of the top-level table without a revision one: version
+ * 1, recorded and updated at `at` (an RFC 3339 time), or now when at is NULL. */
+static enum fr_status revisions_fill(struct fr_store *store, const char *table, const char *at,
+                                     char *error, size_t error_size)
+{
+    char sql[512];
+    sqlite3_stmt *stmt = NULL;
+    enum fr_status status = FR_OK;
+    snprintf(sql, sizeof(sql),
+             "INSERT INTO revisions (record_table, record_id, version, recorded_at, updated_at) "
+             "SELECT ?1, id, 1, at, at FROM %s, "
+             "(SELECT coalesce(?2, strftime('%%Y-%%m-%%dT%%H:%%M:%%fZ', 'now')) AS at) "
+             "WHERE NOT EXISTS (SELECT 1 FROM revisions r "
+             "WHERE r.record_table = ?1 AND r.record_id = %s.id)", table, table);
+    if (schema_cache_statement(store->cache, sql, &stmt) != FR_OK) {
+        snprintf(error, error_size, "recording the revisions of %s: %s", table,
+                 sqlite3_errmsg(store->db));
+        return FR_EDB;
+    }
+    sqlite3_bind_text(stmt, 1, table, -1, SQLITE_STATIC);
+    if (at)
+        sqlite3_bind_text(stmt, 2, at, -1, SQLITE_STATIC);
+    if (sqlite3_step(stmt) != SQLITE_DONE) {
+        snprintf(error, error_size, "recording the revisions of %s: %s", table,
+                 sqlite3_errmsg(store->db));
+        status = FR_EDB;
+    }
+    sqlite3_reset(stmt);
+    return status;
+}
+
+/* Whether text is a time exactly as the store writes them (RFC 3339 UTC with
+ * milliseconds): SQLite reads it and writes it back unchanged. The trip
+ * through a Julian day number turns an impossible date (30 February) into
+ * another one, so that it does not come back unchanged. */
+static bool is_store_time(struct fr_store *store, const char *text)
+{
+    static const char sql[] = "SELECT strftime('%Y-%m-%dT%H:%M:%fZ', julianday(?1)) IS ?1";
+    sqlite3_stmt *stmt = NULL;
+    bool ok = false;
+    if (strlen(text) == 24 && schema_cache_statement(store->cache, sql, &stmt) == FR_OK) {
+        sqlite3_bind_text(stmt, 1, text, -1, SQLITE_STATIC);
+        ok = sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_int(stmt, 0) == 1;
+        sqlite3_reset(stmt);
+    }
+    return ok;
+}
+
+/* Reads when the seed's records were recorded from its dataset.json
+ * ({"recorded_at": "...", "note": "..."}) into recorded_at. */
+static enum fr_status read_dataset(struct fr_store *store, const char *seed_dir,
+                                   char *recorded_at, size_t size, char *error,
+                                   size_t error_size)
+{
+    char path[4096];
+    json_t *dataset = NULL;
+    const char *key;
+    json_t *value;
+    int n = snprintf(path, sizeof(path), "%s/dataset.json", seed_dir);
+    if (n < 0 || (size_t)n >= sizeof(path)) {
+        snprintf(error, error_size, "seed directory path is too long");
+        return FR_EINVAL;
+    }
+    enum fr_status status = read_file(path, &dataset, error, error_size);
+    if (status != FR_OK)
+        return status;
+    status = FR_EINVAL;
+    if (!json_is_object(dataset)) {
+        snprintf(error, error_size, "seed file %s: expected an object {\"recorded_at\": ...}",
+                 path);
+        goto out;
+    }
+    json_object_foreach(dataset, key, value) {
+        if (strcmp(key, "recorded_at") != 0 && strcmp(key, "note") != 0) {
+            snprintf(error, error_size,
+                     "seed file %s: unknown member '%s' (expected recorded_at, note)", path, key);
+            goto out;
+        }
+    }
+    const char *at = json_string_value(json_object_get(dataset, "recorded_at"));
+    if (!at || !is_store_time(store, at) || strlen(at) >= size) {
+        snprintf(error, error_size,
+                 "seed file %s: 'recorded_at' must be a UTC time with milliseconds, such as "
+                 "\"2026-11-28T21:09:35.000Z\"", path);
+        goto out;
+    }
+    strcpy(recorded_at, at);
+    status = FR_OK;
+out:
+    json_decref(dataset);
+    return status;
+}
+
+/* Imports every top-level table's seed file, inside the caller's transaction,
+ * and records each record as entered when the seed's dataset.json says. */
 static enum fr_status import_seed(struct fr_store *store, const char *seed_dir, char *error,
                                   size_t error_size)
 {
-    char path[4096];
+    char path[4096], recorded_at[32];
     for (const char *const *t = top_level_tables; *t; t++) {
         int n = snprintf(path, sizeof(path), "%s/%s.json", seed_dir, *t);
         if (n < 0 || (size_t)n >= sizeof(path)) {
@@ -99,7 +187,11 @@ static enum fr_status import_seed(struct fr_store *store, const char *seed_dir, 
         if (status != FR_OK)
             return status;
     }
-    return FR_OK;
+    enum fr_status status = read_dataset(store, seed_dir, recorded_at, sizeof(recorded_at),
+                                         error, error_size);
+    for (const char *const *t = top_level_tables; status == FR_OK && *t; t++)
+        status = revisions_fill(store, *t, recorded_at, error, error_size);
+    return status;
 }
 
 enum fr_status fr_store_import_records(struct fr_store *store, const char *table,
@@ -111,7 +203,10 @@ enum fr_status fr_store_import_records(struct fr_store *store, const char *table
         snprintf(error, error_size, "no top-level table named '%s'", table);
         return FR_EINVAL;
     }
-    return schema_import(store->cache, t, records, table, error, error_size);
+    enum fr_status status = schema_import(store->cache, t, records, table, error, error_size);
+    if (status == FR_OK)
+        status = revisions_fill(store, t->name, NULL, error, error_size);
+    return status;
 }
 
 /* Deferred foreign keys fail COMMIT with no detail; name the first broken
@@ -271,13 +366,48 @@ void fr_store_close(struct fr_store *store)
     free(store);
 }
 
+/* Runs a read of several statements in one transaction, so that it sees one
+ * state of the database, unless the caller's transaction already does. */
+static enum fr_status read_begin(struct fr_store *store, bool *began, char *error,
+                                 size_t error_size)
+{
+    *began = sqlite3_get_autocommit(store->db) != 0;
+    return *began ? exec(store->db, "BEGIN", "starting a read", error, error_size) : FR_OK;
+}
+
+static void read_end(struct fr_store *store, bool began)
+{
+    if (began)
+        sqlite3_exec(store->db, "COMMIT", NULL, NULL, NULL);
+}
+
 enum fr_status fr_store_load(struct fr_store *store, json_t **out, char *error,
                              size_t error_size)
 {
-    enum fr_status status = exec(store->db, "BEGIN", "starting the load", error, error_size);
+    bool began = false;
+    *out = NULL;
+    enum fr_status status = read_begin(store, &began, error, error_size);
     if (status != FR_OK)
         return status;
-    status = schema_load(store->db, out, error, error_size);
-    sqlite3_exec(store->db, "COMMIT", NULL, NULL, NULL);
+    status = schema_load(store->cache, out, error, error_size);
+    read_end(store, began);
+    return status;
+}
+
+enum fr_status fr_store_get(struct fr_store *store, const char *table, const char *id,
+                            json_t **out, char *error, size_t error_size)
+{
+    const struct schema_table *t = schema_table_find(table);
+    bool began = false;
+    *out = NULL;
+    if (!t || t->kind != SCHEMA_ENTITY) {
+        snprintf(error, error_size, "no top-level table named '%s'", table);
+        return FR_EINVAL;
+    }
+    enum fr_status status = read_begin(store, &began, error, error_size);
+    if (status != FR_OK)
+        return status;
+    status = schema_load_one(store->cache, t, id, out, error, error_size);
+    read_end(store, began);
     return status;
 }

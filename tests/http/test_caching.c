@@ -200,7 +200,7 @@ START_TEST(test_cors_any_origin)
     header_of(&reply, "Access-Control-Allow-Origin", value, sizeof(value));
     ck_assert_str_eq(value, "*");
     header_of(&reply, "Access-Control-Expose-Headers", value, sizeof(value));
-    ck_assert_str_eq(value, "ETag, Link, X-Request-Id");
+    ck_assert_str_eq(value, "ETag, Link, Location, X-Request-Id");
     http_reply_free(&reply);
 
     get_with(test_daemon.port, "OPTIONS", "/v1/models", "Origin: https://anyone.example",

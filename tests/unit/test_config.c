@@ -1,7 +1,8 @@
 /*
  * Unit tests for the configuration module (src/config/config.c): defaults,
  * each source alone, the precedence of file < environment < flags for every
- * key, the exact wording of every error with the source it names, and the
+ * key, the exact wording of every error with the source it names, the
+ * token list (never quoted back) and the hash-token command, and the
  * shipped config/frontierd.conf. Config files are written with mkstemp in a
  * directory made under the system temp directory and removed at the end.
  * The shipped file is found through FRONTIER_SOURCE_DIR when set, else
@@ -18,10 +19,19 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "frontier/auth.h"
+#include "frontier/server.h"
 #include "support.h"
 
 #define ARGS(...) ((char *const[]){"frontierd", __VA_ARGS__, NULL})
 #define ENV(...) ((char *const[]){__VA_ARGS__, NULL})
+
+/* SHA-256 of "correct-horse-battery-staple" and of "abcdefghijklmnop". */
+#define ALICE_HEX "87cbebfeebc05f7c54ac9336c4b4bbec831227a641951a4bde7edd56020f8590"
+#define BOB_HEX "f39dac6cbaba535e2c207cd0cd8f154974223c848f727f98b3564cea569b41cf"
+#define TOKENS_ALLOWED "up to 64 name:digest entries separated by commas or blanks, each " \
+    "digest the SHA-256 that frontierd hash-token prints, in fewer than 16384 bytes"
 
 static char *const no_args[] = {"frontierd", NULL};
 static char *const no_env[] = {NULL};
@@ -169,6 +179,9 @@ static void assert_defaults(const struct fr_config *config)
     ck_assert_str_eq(config->seed, "data/seed");
     ck_assert_uint_eq(config->threads, expected_cpus());
     ck_assert_str_eq(config->access_log, "off");
+    ck_assert_uint_eq(config->max_body_bytes, FR_SERVER_BODY_DEFAULT);
+    ck_assert_uint_eq(config->max_body_bytes, 262144);
+    ck_assert_str_eq(config->tokens, "");
 }
 
 static void setup(void)
@@ -343,6 +356,10 @@ static const struct key_case key_cases[] = {
      "https://a.example", "http://b.example:8080", "https://c.example,https://d.example"},
     {"http", "access_log", "FRONTIERD_ACCESS_LOG", "--access-log", "off", "stderr",
      "env-access.log", "flag-access.log"},
+    {"http", "max_body_bytes", "FRONTIERD_MAX_BODY_BYTES", "--max-body-bytes", "262144", "1024",
+     "65536", "16777216"},
+    {"auth", "tokens", "FRONTIERD_TOKENS", "--tokens", "", "file:" ALICE_HEX,
+     "env:" ALICE_HEX ",bob:" BOB_HEX, "flag:" BOB_HEX},
 };
 
 static void value_of(const struct fr_config *config, const char *name, char *out, size_t size)
@@ -367,6 +384,10 @@ static void value_of(const struct fr_config *config, const char *name, char *out
         n = snprintf(out, size, "%s", config->cors_origins);
     } else if (strcmp(name, "access_log") == 0) {
         n = snprintf(out, size, "%s", config->access_log);
+    } else if (strcmp(name, "max_body_bytes") == 0) {
+        n = snprintf(out, size, "%zu", config->max_body_bytes);
+    } else if (strcmp(name, "tokens") == 0) {
+        n = snprintf(out, size, "%s", config->tokens);
     }
     ck_assert(n >= 0 && (size_t)n < size);
 }
@@ -377,7 +398,7 @@ START_TEST(test_precedence)
     const struct key_case *kc = &key_cases[_i / 8];
     int sources = _i % 8;
     struct fr_config config;
-    char ini[256], cfg_flag[600], env_var[128], flag[128], got[128], def[32];
+    char ini[256], cfg_flag[600], env_var[256], flag[256], got[256], def[32];
     char *argv[4] = {"frontierd", NULL, NULL, NULL};
     char *envp[2] = {NULL, NULL};
     const char *want = kc->def;
@@ -641,6 +662,179 @@ START_TEST(test_error_buffer_small_or_absent)
 END_TEST
 
 /* ------------------------------------------------------------------------
+ * max_body_bytes and tokens
+ * ------------------------------------------------------------------------ */
+
+START_TEST(test_max_body_bytes_values)
+{
+    static const char *const bad[] = {"1023", "16777217", "0", "-1", "1k", " 2048", "2048 ",
+                                      "0x800", "99999999999999999999"};
+    struct fr_config config;
+    char flag[64], want[256], cfg[600];
+    const char *path;
+    size_t i;
+
+    ck_assert_int_eq(load(&config, ARGS("--max-body-bytes", "1024"), no_env), FR_OK);
+    ck_assert_uint_eq(config.max_body_bytes, 1024);
+    ck_assert_int_eq(load(&config, ARGS("--max-body-bytes=16777216"), no_env), FR_OK);
+    ck_assert_uint_eq(config.max_body_bytes, 16777216);
+    ck_assert_int_eq(load(&config, no_args, ENV("FRONTIERD_MAX_BODY_BYTES=4096")), FR_OK);
+    ck_assert_uint_eq(config.max_body_bytes, 4096);
+
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        test_format(flag, sizeof flag, "--max-body-bytes=%s", bad[i]);
+        test_format(want, sizeof want, "max_body_bytes: '%s' is not allowed: expected an "
+                    "integer number of bytes from 1024 to 16777216 (from --max-body-bytes)",
+                    bad[i]);
+        expect_error(ARGS(flag), no_env, want);
+    }
+    expect_error(no_args, ENV("FRONTIERD_MAX_BODY_BYTES=1023"),
+                 "max_body_bytes: '1023' is not allowed: expected an integer number of bytes "
+                 "from 1024 to 16777216 (from FRONTIERD_MAX_BODY_BYTES)");
+    expect_error(no_args, ENV("FRONTIERD_MAX_BODY_BYTES="),
+                 "max_body_bytes: '' is not allowed: the variable is set but empty; unset it or "
+                 "set it to an integer number of bytes from 1024 to 16777216 "
+                 "(from FRONTIERD_MAX_BODY_BYTES)");
+    path = write_ini("[http]\nmax_body_bytes = 1m\n");
+    test_format(want, sizeof want, "max_body_bytes: '1m' is not allowed: expected an integer "
+                "number of bytes from 1024 to 16777216 (from the config file %s line 2)", path);
+    expect_error(ARGS(config_flag(cfg, sizeof cfg, path)), no_env, want);
+}
+END_TEST
+
+START_TEST(test_tokens_values)
+{
+    struct fr_config config;
+
+    ck_assert_int_eq(load(&config, ARGS("--tokens", "alice:" ALICE_HEX), no_env), FR_OK);
+    ck_assert_str_eq(config.tokens, "alice:" ALICE_HEX);
+    /* Stored as given: separators, and hex in either case. */
+    ck_assert_int_eq(load(&config, no_args,
+                          ENV("FRONTIERD_TOKENS= alice:" ALICE_HEX ",\tbob:F39DAC6CBABA535E2C20"
+                              "7CD0CD8F154974223C848F727F98B3564CEA569B41CF ")), FR_OK);
+    ck_assert_str_eq(config.tokens, " alice:" ALICE_HEX ",\tbob:F39DAC6CBABA535E2C207CD0CD8F154"
+                     "974223C848F727F98B3564CEA569B41CF ");
+    /* An empty flag says no one may write, overriding the environment. */
+    ck_assert_int_eq(load(&config, ARGS("--tokens="), ENV("FRONTIERD_TOKENS=a:" ALICE_HEX)),
+                     FR_OK);
+    ck_assert_str_eq(config.tokens, "");
+}
+END_TEST
+
+START_TEST(test_tokens_errors)
+{
+    char flag[128];
+
+    expect_error(ARGS("--tokens", "alice"), no_env,
+                 "tokens: entry 1 has no ':' between a name and a digest; expected "
+                 TOKENS_ALLOWED " (from --tokens)");
+    expect_error(no_args, ENV("FRONTIERD_TOKENS=alice:" ALICE_HEX ",Bob:" BOB_HEX),
+                 "tokens: entry 2 has a name that is not 1 to 64 characters of a-z, 0-9, '.', "
+                 "'_' and '-' starting with a letter or digit; expected " TOKENS_ALLOWED
+                 " (from FRONTIERD_TOKENS)");
+    expect_error(ARGS("--tokens=alice:" ALICE_HEX ",alice:" BOB_HEX), no_env,
+                 "tokens: entry 2 (alice) has the same name as entry 1; expected "
+                 TOKENS_ALLOWED " (from --tokens)");
+    expect_error(ARGS("--tokens=alice:" ALICE_HEX ",bob:" ALICE_HEX), no_env,
+                 "tokens: entry 2 (bob) has the same digest as entry 1 (alice); give each its "
+                 "own token; expected " TOKENS_ALLOWED " (from --tokens)");
+    expect_error(no_args, ENV("FRONTIERD_TOKENS="),
+                 "tokens: '' is not allowed: the variable is set but empty; unset it or set it "
+                 "to " TOKENS_ALLOWED " (from FRONTIERD_TOKENS)");
+    /* A bad value is an error even when the flag replaces it. */
+    expect_error(ARGS("--tokens="), ENV("FRONTIERD_TOKENS=x"),
+                 "tokens: entry 1 has no ':' between a name and a digest; expected "
+                 TOKENS_ALLOWED " (from FRONTIERD_TOKENS)");
+
+    /* Neither a digest nor a pasted token is quoted back. */
+    test_format(flag, sizeof flag, "--tokens=bob:%.63s", BOB_HEX);
+    expect_error(ARGS(flag), no_env,
+                 "tokens: entry 1 (bob) has a digest that is not 64 hexadecimal digits; expected "
+                 TOKENS_ALLOWED " (from --tokens)");
+    expect_error(ARGS("--tokens=alice:correct-horse-battery-staple"), no_env,
+                 "tokens: entry 1 (alice) has a digest that is not 64 hexadecimal digits; "
+                 "expected " TOKENS_ALLOWED " (from --tokens)");
+    ck_assert_ptr_null(strstr(error_text, "horse"));
+}
+END_TEST
+
+START_TEST(test_tokens_length_and_count)
+{
+    static char flag[FR_CONFIG_TOKENS_MAX + 32];
+    struct fr_config config;
+    char entry[160];
+    size_t used = 0;
+    int n;
+
+    /* 64 entries with the longest names fit; a 65th is refused. */
+    used = (size_t)snprintf(flag, sizeof flag, "--tokens=");
+    for (int i = 0; i < FR_TOKENS_MAX; i++) {
+        char hex[FR_TOKEN_DIGEST_HEX + 1];
+        test_format(entry, sizeof entry, "%d", i);
+        fr_sha256_hex(entry, strlen(entry), hex);
+        n = snprintf(entry, sizeof entry, "%063d:%s, ", i, hex);
+        ck_assert_int_eq(n, 63 + 1 + 64 + 2);
+        memcpy(flag + used, entry, (size_t)n + 1);
+        used += (size_t)n;
+    }
+    ck_assert_int_eq(load(&config, ARGS(flag), no_env), FR_OK);
+    ck_assert_str_eq(config.tokens, flag + strlen("--tokens="));
+    memcpy(flag + used, "x:" ALICE_HEX, sizeof "x:" ALICE_HEX);
+    expect_error(ARGS(flag), no_env,
+                 "tokens: the list has more than 64 entries; expected " TOKENS_ALLOWED
+                 " (from --tokens)");
+
+    /* 16383 bytes fit (blanks pad the list), 16384 do not. */
+    used = (size_t)snprintf(flag, sizeof flag, "--tokens=a:%s", ALICE_HEX);
+    memset(flag + used, ' ', 9 + FR_CONFIG_TOKENS_MAX - 1 - used);
+    flag[9 + FR_CONFIG_TOKENS_MAX - 1] = '\0';
+    ck_assert_int_eq(load(&config, ARGS(flag), no_env), FR_OK);
+    ck_assert_uint_eq(strlen(config.tokens), FR_CONFIG_TOKENS_MAX - 1);
+    flag[9 + FR_CONFIG_TOKENS_MAX - 1] = ' ';
+    flag[9 + FR_CONFIG_TOKENS_MAX] = '\0';
+    expect_error(ARGS(flag), no_env,
+                 "tokens: the list is 16384 bytes long; expected " TOKENS_ALLOWED
+                 " (from --tokens)");
+}
+END_TEST
+
+/* ------------------------------------------------------------------------
+ * The hash-token command
+ * ------------------------------------------------------------------------ */
+
+START_TEST(test_hash_token_action)
+{
+    struct fr_config config;
+
+    ck_assert_int_eq(load(&config, ARGS("hash-token"), no_env), FR_OK);
+    ck_assert_int_eq(action, FR_CONFIG_HASH_TOKEN);
+    ck_assert_str_eq(error_text, "");
+    assert_defaults(&config);
+    /* Like --help, it reads nothing else: a broken environment does not
+     * stop an operator hashing a token. */
+    ck_assert_int_eq(load(&config, ARGS("hash-token"),
+                          ENV("FRONTIERD_TOKENS=bad", "FRONTIERD_CONFIG=no/such.conf")), FR_OK);
+    ck_assert_int_eq(action, FR_CONFIG_HASH_TOKEN);
+    assert_defaults(&config);
+
+    expect_error(ARGS("hash-token", "s3cret"), no_env,
+                 "hash-token takes no arguments, got 's3cret'; it reads the token from "
+                 "standard input");
+    expect_error(ARGS("hash-token", "--help"), no_env,
+                 "hash-token takes no arguments, got '--help'; it reads the token from "
+                 "standard input");
+    expect_error(ARGS("--port", "1", "hash-token"), no_env,
+                 "hash-token is a command: give it alone, as frontierd hash-token");
+    expect_error(ARGS("hash-tokens"), no_env,
+                 "unexpected argument 'hash-tokens': only flags are accepted (see --help)");
+    expect_error(ARGS("Hash-Token"), no_env,
+                 "unexpected argument 'Hash-Token': only flags are accepted (see --help)");
+    ck_assert_int_eq(load(&config, ARGS("--help", "hash-token"), no_env), FR_OK);
+    ck_assert_int_eq(action, FR_CONFIG_HELP);
+}
+END_TEST
+
+/* ------------------------------------------------------------------------
  * Flags: help, version and mistakes
  * ------------------------------------------------------------------------ */
 
@@ -782,7 +976,13 @@ START_TEST(test_file_unknown_key)
                       " line 3: unknown key 'database' in [store]; the keys are db and seed");
     expect_file_error("[http]\naccesslog = stderr\n",
                       " line 2: unknown key 'accesslog' in [http]; the keys are cache_max_age, "
-                      "cors_origins and access_log");
+                      "cors_origins, access_log and max_body_bytes");
+    expect_file_error("[auth]\ntoken = a:" ALICE_HEX "\n",
+                      " line 2: unknown key 'token' in [auth]; the keys are tokens");
+    expect_file_error("[http]\ntokens =\n",
+                      " line 2: key 'tokens' belongs in [auth], not [http]");
+    expect_file_error("[auth]\nmax_body_bytes = 2048\n",
+                      " line 2: key 'max_body_bytes' belongs in [http], not [auth]");
     expect_file_error("[server]\naccess_log = stderr\n",
                       " line 2: key 'access_log' belongs in [http], not [server]");
     expect_file_error("[store]\nport = 1\n",
@@ -793,10 +993,12 @@ END_TEST
 START_TEST(test_file_unknown_section)
 {
     expect_file_error("[server]\nport = 1\n\n[sever]\nbind = ::1\n",
-                      " line 4: unknown section [sever]; the sections are [server], [store] and [http]");
+                      " line 4: unknown section [sever]; the sections are [server], [store], "
+                      "[http] and [auth]");
     /* An empty unknown section is caught at its header too. */
     expect_file_error("[server]\n[Store]\n",
-                      " line 2: unknown section [Store]; the sections are [server], [store] and [http]");
+                      " line 2: unknown section [Store]; the sections are [server], [store], "
+                      "[http] and [auth]");
 }
 END_TEST
 
@@ -968,6 +1170,68 @@ START_TEST(test_shipped_config_is_the_defaults)
 }
 END_TEST
 
+START_TEST(test_tokens_in_file)
+{
+    struct fr_config config;
+    char cfg[600], want[1024];
+    const char *path;
+
+    path = write_ini("[auth]\ntokens = alice:" ALICE_HEX ", bob:" BOB_HEX "\n");
+    ck_assert_int_eq(load(&config, ARGS(config_flag(cfg, sizeof cfg, path)), no_env), FR_OK);
+    ck_assert_str_eq(config.tokens, "alice:" ALICE_HEX ", bob:" BOB_HEX);
+
+    /* An empty value is an empty list. */
+    path = write_ini("[auth]\ntokens =\n");
+    ck_assert_int_eq(load(&config, ARGS(config_flag(cfg, sizeof cfg, path)), no_env), FR_OK);
+    ck_assert_str_eq(config.tokens, "");
+
+    path = write_ini("[auth]\ntokens = alice:" ALICE_HEX ",alice:" BOB_HEX "\n");
+    test_format(want, sizeof want, "tokens: entry 2 (alice) has the same name as entry 1; "
+                "expected " TOKENS_ALLOWED " (from the config file %s line 2)", path);
+    expect_error(ARGS(config_flag(cfg, sizeof cfg, path)), no_env, want);
+}
+END_TEST
+
+/* A line holds at most 198 bytes, two entries: the list goes on over
+ * indented lines, each checked (with what came before) where it is read. */
+START_TEST(test_tokens_continuation_lines)
+{
+    struct fr_config config;
+    char cfg[600], want[1024];
+    char carol[FR_TOKEN_DIGEST_HEX + 1];
+    char content[600];
+    const char *path;
+
+    fr_sha256_hex("carol's own token", 17, carol);
+    test_format(content, sizeof content, "[auth]\ntokens =\n    alice:%s,\n\tbob:%s\n"
+                "    ; a comment between\n  carol:%s ; inline\n[http]\nmax_body_bytes = 2048\n",
+                ALICE_HEX, BOB_HEX, carol);
+    path = write_ini(content);
+    ck_assert_msg(load(&config, ARGS(config_flag(cfg, sizeof cfg, path)), no_env) == FR_OK,
+                  "%s", error_text);
+    test_format(want, sizeof want, "\nalice:%s,\nbob:%s\ncarol:%s", ALICE_HEX, BOB_HEX, carol);
+    ck_assert_str_eq(config.tokens, want);
+    ck_assert_uint_eq(config.max_body_bytes, 2048);
+
+    /* A duplicate on a later line is reported on that line. */
+    path = write_ini("[auth]\ntokens = alice:" ALICE_HEX "\n  bob:" BOB_HEX "\n  alice:"
+                     "0000000000000000000000000000000000000000000000000000000000000000\n");
+    test_format(want, sizeof want, "tokens: entry 3 (alice) has the same name as entry 1; "
+                "expected " TOKENS_ALLOWED " (from the config file %s line 4)", path);
+    expect_error(ARGS(config_flag(cfg, sizeof cfg, path)), no_env, want);
+
+    /* Other keys still take one line. */
+    expect_file_error("[http]\nmax_body_bytes = 2048\n  4096\n",
+                      " line 3: the line is indented, which reads as a continuation of the value "
+                      "of 'max_body_bytes'; start each key at the beginning of its line");
+    /* The environment overrides the file's list whole. */
+    path = write_ini("[auth]\ntokens = alice:" ALICE_HEX "\n  bob:" BOB_HEX "\n");
+    ck_assert_int_eq(load(&config, ARGS(config_flag(cfg, sizeof cfg, path)),
+                          ENV("FRONTIERD_TOKENS=carl:" ALICE_HEX)), FR_OK);
+    ck_assert_str_eq(config.tokens, "carl:" ALICE_HEX);
+}
+END_TEST
+
 /* ------------------------------------------------------------------------
  * Usage
  * ------------------------------------------------------------------------ */
@@ -979,7 +1243,9 @@ START_TEST(test_usage)
         "--db PATH", "FRONTIERD_DB", "data/frontier.db", "--seed DIR", "FRONTIERD_SEED",
         "data/seed", "--threads N", "FRONTIERD_THREADS", "--config PATH", "FRONTIERD_CONFIG",
         "--access-log WHERE", "FRONTIERD_ACCESS_LOG", "access_log", "-h, --help",
-        "-V, --version"};
+        "-V, --version", "--max-body-bytes N", "FRONTIERD_MAX_BODY_BYTES", "262144",
+        "max_body_bytes", "--tokens LIST", "FRONTIERD_TOKENS", "[auth] tokens",
+        "frontierd hash-token"};
     const char *usage = fr_config_usage();
     const char *line;
     const char *heading;
@@ -993,7 +1259,7 @@ START_TEST(test_usage)
         ck_assert_msg(strstr(usage, must[i]) != NULL, "usage lacks '%s'", must[i]);
     }
     /* Fits an 80-column terminal, and the environment column lines up under
-     * its heading on all ten flag lines. */
+     * its heading on all twelve flag lines. */
     heading = strstr(usage, "  FLAG ");
     ck_assert_ptr_nonnull(heading);
     column = strstr(heading, "ENVIRONMENT") - heading;
@@ -1007,7 +1273,7 @@ START_TEST(test_usage)
         }
         line = end + 1;
     }
-    ck_assert_int_eq(aligned, 10);
+    ck_assert_int_eq(aligned, 12);
 }
 END_TEST
 
@@ -1051,12 +1317,17 @@ static Suite *config_suite(void)
     tcase_add_test(tc, test_control_characters_in_messages);
     tcase_add_test(tc, test_failed_load_leaves_config_alone);
     tcase_add_test(tc, test_error_buffer_small_or_absent);
+    tcase_add_test(tc, test_max_body_bytes_values);
+    tcase_add_test(tc, test_tokens_values);
+    tcase_add_test(tc, test_tokens_errors);
+    tcase_add_test(tc, test_tokens_length_and_count);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("flags");
     tcase_add_test(tc, test_help_and_version);
     tcase_add_test(tc, test_help_skips_validation);
     tcase_add_test(tc, test_mistake_before_help_is_reported);
+    tcase_add_test(tc, test_hash_token_action);
     tcase_add_test(tc, test_flag_mistakes);
     tcase_add_test(tc, test_usage);
     suite_add_tcase(s, tc);
@@ -1077,6 +1348,8 @@ static Suite *config_suite(void)
     tcase_add_test(tc, test_file_syntax_accepted);
     tcase_add_test(tc, test_empty_file);
     tcase_add_test(tc, test_shipped_config_is_the_defaults);
+    tcase_add_test(tc, test_tokens_in_file);
+    tcase_add_test(tc, test_tokens_continuation_lines);
     suite_add_tcase(s, tc);
     return s;
 }

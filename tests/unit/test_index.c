@@ -210,6 +210,44 @@ START_TEST(random_queries_match_a_scan)
 }
 END_TEST
 
+/* Date ranges alone ("from", with or without "to"), which are counted and
+ * paged through the latest-date indexes rather than walked. */
+START_TEST(date_ranges_match_a_scan)
+{
+    static const char *const dates[] = {"2022", "2023", "2024-06", "2024-12-31", "2025",
+                                        "2025-02-14", "2025-07", "2026-12", "2027"};
+    const size_t n_dates = sizeof(dates) / sizeof(dates[0]);
+    rng_state = 0xda7e0000u + (uint64_t)_i;
+    struct fr_snapshot *snapshot = build(100 + pick(400));
+    const struct fr_collection *coll = fr_snapshot_collection(snapshot, FR_COLL_EVENTS);
+    size_t from = FR_MAX_FILTERS, to = FR_MAX_FILTERS;
+    for (size_t f = 0; f < FR_MAX_FILTERS && coll->def->filters[f].param; f++) {
+        if (coll->def->filters[f].kind == FR_FILTER_DATE_FROM)
+            from = f;
+        if (coll->def->filters[f].kind == FR_FILTER_DATE_TO)
+            to = f;
+    }
+    ck_assert_uint_lt(from, FR_MAX_FILTERS);
+    ck_assert_uint_lt(to, FR_MAX_FILTERS);
+    for (size_t a = 0; a < n_dates; a++) {
+        for (size_t b = 0; b <= n_dates; b++) { /* b == n_dates: no "to" */
+            struct fr_query query;
+            fr_query_init(&query);
+            query.values[from] = dates[a];
+            ck_assert_int_eq(fr_date_parse_query(dates[a], &query.dates[from], NULL), FR_OK);
+            if (b < n_dates) {
+                query.values[to] = dates[b];
+                ck_assert_int_eq(fr_date_parse_query(dates[b], &query.dates[to], NULL), FR_OK);
+            }
+            query.limit = 1 + pick(pick(2) ? 5 : 60);
+            query.start = pick(coll->count + 1);
+            assert_same(coll, &query);
+        }
+    }
+    fr_snapshot_unref(snapshot);
+}
+END_TEST
+
 /* Following the cursors through a filtered list visits exactly the matches,
  * in order, once each, with the same total on every page. */
 START_TEST(cursor_walks_match_a_scan)
@@ -295,6 +333,7 @@ int main(void)
     tcase_set_timeout(tc, 120);
     tcase_add_loop_test(tc, random_queries_match_a_scan, 0, 8);
     tcase_add_loop_test(tc, cursor_walks_match_a_scan, 0, 4);
+    tcase_add_loop_test(tc, date_ranges_match_a_scan, 0, 8);
     tcase_add_test(tc, repeated_array_values_count_once);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);

@@ -1,10 +1,11 @@
 /*
  * Negotiation and validators: Accept and Accept-Encoding q-values, If-None-
  * Match lists, ETags, gzip copies made once, and the finishing step that
- * turns them into headers, 304s and CORS answers.
+ * turns them into headers, 304s and CORS answers, and tags writes' answers.
  */
 #include <check.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -174,7 +175,7 @@ static void request_with(struct fr_request *req, enum fr_method method, const ch
 {
     memset(req, 0, sizeof(*req));
     req->method = method;
-    req->method_name = method == FR_METHOD_OPTIONS ? "OPTIONS" : "GET";
+    req->method_name = fr_method_name(method);
     req->path = "/x";
     for (size_t i = 0; headers && headers[i]; i += 2) {
         req->headers[req->header_count].name = headers[i];
@@ -262,7 +263,8 @@ START_TEST(test_finish_cors)
     fr_response_borrow(&resp, 200, FR_CONTENT_JSON, "{}", 2);
     fr_response_finish(&req, &resp, NULL);
     ck_assert_str_eq(header(&resp, "Access-Control-Allow-Origin"), "*");
-    ck_assert_str_eq(header(&resp, "Access-Control-Expose-Headers"), "ETag, Link, X-Request-Id");
+    ck_assert_str_eq(header(&resp, "Access-Control-Expose-Headers"),
+                     "ETag, Link, Location, X-Request-Id");
     ck_assert_ptr_null(header(&resp, "Vary"));
     fr_response_cleanup(&resp);
 
@@ -299,6 +301,126 @@ START_TEST(test_finish_cors)
     ck_assert_str_eq(header(&resp, "Access-Control-Max-Age"), "120");
     ck_assert_ptr_null(header(&resp, "ETag"));
     fr_response_cleanup(&resp);
+
+    /* A preflight for a write: what writes send may be sent. */
+    static const char *const pre_write[] = {"Origin", "https://dash.example",
+                                            "Access-Control-Request-Method", "PATCH", NULL};
+    request_with(&req, FR_METHOD_OPTIONS, pre_write);
+    fr_response_init(&resp);
+    fr_response_borrow(&resp, 204, NULL, "", 0);
+    fr_response_add_header(&resp, "Allow", "GET, HEAD, PATCH, DELETE, OPTIONS");
+    fr_response_finish(&req, &resp, NULL);
+    ck_assert_str_eq(header(&resp, "Access-Control-Allow-Methods"),
+                     "GET, HEAD, PATCH, DELETE, OPTIONS");
+    ck_assert_str_eq(header(&resp, "Access-Control-Allow-Headers"),
+                     "Accept, Authorization, Content-Type, Idempotency-Key, If-Match, "
+                     "If-None-Match, X-Request-Id, traceparent");
+    ck_assert_ptr_null(header(&resp, "Access-Control-Expose-Headers"));
+    fr_response_cleanup(&resp);
+}
+END_TEST
+
+/* The answers to writes: the ETag a GET of the same body gets, so that it
+ * works in If-Match, but never a 304, gzip or a 406. */
+START_TEST(test_finish_writes)
+{
+    static char big[2048];
+    memset(big, 'y', sizeof(big));
+    struct fr_rendered rep;
+    fr_rendered_init(&rep, big, sizeof(big));
+    struct fr_request req;
+    struct fr_response resp;
+    char expected[FR_ETAG_SIZE];
+
+    /* A 201 with a rendered body, to a client that takes gzip and already
+     * has the tag: the identity body and its tag, still 201. */
+    const char *const eager[] = {"Accept-Encoding", "gzip", "If-None-Match", rep.etag,
+                                 "Accept", "text/csv", NULL};
+    request_with(&req, FR_METHOD_POST, eager);
+    fr_response_init(&resp);
+    fr_response_serve(&resp, FR_CONTENT_JSON, &rep);
+    resp.status = 201;
+    ck_assert_int_eq(fr_response_set_location(&resp, "/v1/results", "r-1"), FR_OK);
+    fr_response_finish(&req, &resp, NULL);
+    ck_assert_int_eq(resp.status, 201);
+    ck_assert_str_eq(header(&resp, "ETag"), rep.etag);
+    ck_assert_str_eq(header(&resp, "Location"), "/v1/results/r-1");
+    ck_assert_ptr_null(header(&resp, "Content-Encoding"));
+    ck_assert_ptr_null(header(&resp, "Cache-Control"));
+    ck_assert_ptr_null(header(&resp, "Vary"));
+    ck_assert_ptr_eq(resp.body, big);
+    ck_assert_str_eq(resp.content_type, FR_CONTENT_JSON);
+    ck_assert_ptr_null(atomic_load(&rep.gzipped)); /* no copy was made for it */
+    fr_response_cleanup(&resp);
+
+    /* A 200 to PATCH with a dynamic body: hashed; Accept refusing JSON does
+     * not turn the write's answer into a 406. */
+    static const char *const csv[] = {"Accept", "text/csv", NULL};
+    request_with(&req, FR_METHOD_PATCH, csv);
+    fr_response_init(&resp);
+    fr_response_take(&resp, 200, FR_CONTENT_JSON, strdup("{\"v\":2}"), 7);
+    fr_response_finish(&req, &resp, NULL);
+    ck_assert_int_eq(resp.status, 200);
+    fr_etag("{\"v\":2}", 7, false, expected);
+    ck_assert_str_eq(header(&resp, "ETag"), expected);
+    fr_response_cleanup(&resp);
+
+    /* The same body to GET gets the same tag (and the 406 reads still get). */
+    request_with(&req, FR_METHOD_GET, NULL);
+    fr_response_init(&resp);
+    fr_response_take(&resp, 200, FR_CONTENT_JSON, strdup("{\"v\":2}"), 7);
+    fr_response_finish(&req, &resp, NULL);
+    ck_assert_str_eq(header(&resp, "ETag"), expected);
+    fr_response_cleanup(&resp);
+    request_with(&req, FR_METHOD_GET, csv);
+    fr_response_init(&resp);
+    fr_response_take(&resp, 200, FR_CONTENT_JSON, strdup("{\"v\":2}"), 7);
+    fr_response_finish(&req, &resp, NULL);
+    ck_assert_int_eq(resp.status, 406);
+    fr_response_cleanup(&resp);
+
+    /* A handler's own ETag stands, alone. */
+    request_with(&req, FR_METHOD_POST, NULL);
+    fr_response_init(&resp);
+    fr_response_take(&resp, 201, FR_CONTENT_JSON, strdup("{}"), 2);
+    fr_response_add_header(&resp, "ETag", "\"mine\"");
+    fr_response_finish(&req, &resp, NULL);
+    ck_assert_str_eq(header(&resp, "ETag"), "\"mine\"");
+    size_t etags = 0;
+    for (size_t i = 0; i < resp.header_count; i++)
+        etags += strcasecmp(resp.headers[i].name, "ETag") == 0;
+    ck_assert_uint_eq(etags, 1);
+    fr_response_cleanup(&resp);
+
+    /* No tag without a body, nor for other statuses of writes. */
+    fr_response_init(&resp);
+    fr_response_borrow(&resp, 201, NULL, "", 0);
+    fr_response_finish(&req, &resp, NULL);
+    ck_assert_ptr_null(header(&resp, "ETag"));
+    fr_response_cleanup(&resp);
+    fr_response_init(&resp);
+    fr_response_borrow(&resp, 200, FR_CONTENT_JSON, "{}", 2);
+    fr_response_finish(&req, &resp, NULL); /* a 200 to POST */
+    ck_assert_ptr_null(header(&resp, "ETag"));
+    fr_response_cleanup(&resp);
+    fr_response_init(&resp);
+    fr_response_problem(&resp, &req, 422, "invalid-body", "Unprocessable Content", "x", NULL);
+    fr_response_finish(&req, &resp, NULL);
+    ck_assert_ptr_null(header(&resp, "ETag"));
+    fr_response_cleanup(&resp);
+
+    /* A 204 sheds whatever body and type it was given. */
+    request_with(&req, FR_METHOD_DELETE, NULL);
+    fr_response_init(&resp);
+    fr_response_take(&resp, 204, FR_CONTENT_JSON, strdup("{}"), 2);
+    fr_response_finish(&req, &resp, NULL);
+    ck_assert_int_eq(resp.status, 204);
+    ck_assert_ptr_null(resp.content_type);
+    ck_assert_uint_eq(resp.body_len, 0);
+    ck_assert_ptr_null(resp.body_owned);
+    ck_assert_ptr_null(header(&resp, "ETag"));
+    fr_response_cleanup(&resp);
+    fr_rendered_cleanup(&rep);
 }
 END_TEST
 
@@ -314,6 +436,7 @@ static Suite *negotiate_suite(void)
     tcase_add_test(tc, test_gzip_copy_race);
     tcase_add_test(tc, test_finish_validators);
     tcase_add_test(tc, test_finish_cors);
+    tcase_add_test(tc, test_finish_writes);
     suite_add_tcase(s, tc);
     return s;
 }

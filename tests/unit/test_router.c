@@ -9,6 +9,7 @@
 #include <check.h>
 #include <jansson.h>
 
+#include "frontier/buf.h"
 #include "frontier/http.h"
 #include "support.h"
 
@@ -51,6 +52,12 @@ HANDLER(change_thing, 200, "{}")
 HANDLER(custom_options, 200, "{\"custom\":true}")
 HANDLER(get_root, 200, "{\"root\":true}")
 HANDLER(too_many_captures, 200, "{}")
+HANDLER(results, 200, "{}")
+HANDLER(result_item, 200, "{}")
+HANDLER(list_events, 200, "[]")
+HANDLER(create_event, 201, "{}")
+HANDLER(get_event, 200, "{}")
+HANDLER(change_event, 200, "{}")
 
 static const struct fr_route model_routes[] = {
     {FR_METHOD_GET, "/v1/models", list_models},
@@ -71,7 +78,19 @@ static const struct fr_route other_routes[] = {
     {0, NULL, NULL},
 };
 
-static const struct fr_route *const tables[] = {model_routes, other_routes, NULL};
+/* Writes as the resources declare them: one entry with a mask of methods,
+ * or one entry per method, in any order. */
+static const struct fr_route write_routes[] = {
+    {FR_METHOD_GET | FR_METHOD_POST, "/v1/results", results},
+    {FR_METHOD_GET | FR_METHOD_PATCH | FR_METHOD_DELETE, "/v1/results/{id}", result_item},
+    {FR_METHOD_POST, "/v1/timeline", create_event},
+    {FR_METHOD_PATCH | FR_METHOD_DELETE, "/v1/timeline/{id}", change_event},
+    {FR_METHOD_GET, "/v1/timeline/{id}", get_event},
+    {FR_METHOD_GET, "/v1/timeline", list_events},
+    {0, NULL, NULL},
+};
+
+static const struct fr_route *const tables[] = {model_routes, other_routes, write_routes, NULL};
 
 /* ---- helpers ------------------------------------------------------------ */
 
@@ -435,6 +454,119 @@ START_TEST(test_options)
 }
 END_TEST
 
+/* A write route with a mask, or split over several entries, is one
+ * resource: each method reaches its handler, and Allow, the 405's
+ * allowed_methods and OPTIONS list every method of every entry. */
+START_TEST(test_write_routes)
+{
+    static const struct {
+        enum fr_method method;
+        const char *name, *path, *handler;
+        size_t index;
+    } reached[] = {
+        {FR_METHOD_GET, "GET", "/v1/results", "results", 9},
+        {FR_METHOD_HEAD, "HEAD", "/v1/results", "results", 9},
+        {FR_METHOD_POST, "POST", "/v1/results", "results", 9},
+        {FR_METHOD_PATCH, "PATCH", "/v1/results/r1", "result_item", 10},
+        {FR_METHOD_DELETE, "DELETE", "/v1/results/r1", "result_item", 10},
+        {FR_METHOD_POST, "POST", "/v1/timeline", "create_event", 11},
+        {FR_METHOD_GET, "GET", "/v1/timeline", "list_events", 14},
+        {FR_METHOD_PATCH, "PATCH", "/v1/timeline/e1", "change_event", 12},
+        {FR_METHOD_DELETE, "DELETE", "/v1/timeline/e1", "change_event", 12},
+        {FR_METHOD_HEAD, "HEAD", "/v1/timeline/e1", "get_event", 13},
+    };
+    static const struct {
+        enum fr_method method;
+        const char *name, *path, *allow;
+    } refused[] = {
+        {FR_METHOD_PUT, "PUT", "/v1/results", "GET, HEAD, POST, OPTIONS"},
+        {FR_METHOD_PATCH, "PATCH", "/v1/results", "GET, HEAD, POST, OPTIONS"},
+        {FR_METHOD_POST, "POST", "/v1/results/r1", "GET, HEAD, PATCH, DELETE, OPTIONS"},
+        {FR_METHOD_PUT, "PUT", "/v1/timeline", "GET, HEAD, POST, OPTIONS"},
+        {FR_METHOD_POST, "POST", "/v1/timeline/e1", "GET, HEAD, PATCH, DELETE, OPTIONS"},
+        {FR_METHOD_OPTIONS, "OPTIONS", "/v1/results", "GET, HEAD, POST, OPTIONS"},
+        {FR_METHOD_OPTIONS, "OPTIONS", "/v1/results/r1", "GET, HEAD, PATCH, DELETE, OPTIONS"},
+        {FR_METHOD_OPTIONS, "OPTIONS", "/v1/timeline", "GET, HEAD, POST, OPTIONS"},
+        {FR_METHOD_OPTIONS, "OPTIONS", "/v1/timeline/e1", "GET, HEAD, PATCH, DELETE, OPTIONS"},
+    };
+
+    for (size_t i = 0; i < sizeof reached / sizeof reached[0]; i++) {
+        struct fr_request req = make_request(reached[i].method, reached[i].name, reached[i].path);
+        struct fr_response resp;
+
+        dispatch(&req, &resp);
+        ck_assert_msg(seen.handler != NULL && strcmp(seen.handler, reached[i].handler) == 0,
+                      "%s %s reached %s", reached[i].name, reached[i].path,
+                      seen.handler != NULL ? seen.handler : "nothing");
+        ck_assert_int_eq(seen.method, reached[i].method);
+        ck_assert_msg(req.route_index == reached[i].index, "%s %s: index %zu",
+                      reached[i].name, reached[i].path, req.route_index);
+        fr_response_cleanup(&resp);
+    }
+
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        struct fr_request req = make_request(refused[i].method, refused[i].name, refused[i].path);
+        struct fr_response resp;
+        const char *allow;
+
+        dispatch(&req, &resp);
+        ck_assert_ptr_null(seen.handler);
+        ck_assert_int_eq(resp.status, refused[i].method == FR_METHOD_OPTIONS ? 204 : 405);
+        allow = header_value(&resp, "Allow");
+        ck_assert_msg(allow != NULL && strcmp(allow, refused[i].allow) == 0,
+                      "%s %s: Allow %s", refused[i].name, refused[i].path,
+                      allow != NULL ? allow : "missing");
+        if (refused[i].method != FR_METHOD_OPTIONS) {
+            json_t *body = parse_body(&resp);
+            json_t *methods = json_object_get(body, "allowed_methods");
+            struct fr_buf listed;
+            fr_buf_init(&listed);
+            for (size_t m = 0; m < json_array_size(methods); m++)
+                ck_assert_int_eq(fr_buf_appendf(&listed, "%s%s", m > 0 ? ", " : "",
+                                                json_string_value(json_array_get(methods, m))),
+                                 FR_OK);
+            ck_assert_str_eq(listed.data, refused[i].allow);
+            fr_buf_cleanup(&listed);
+            json_decref(body);
+        }
+        fr_response_cleanup(&resp);
+    }
+}
+END_TEST
+
+/* A CORS preflight for a write learns the route's methods, whichever
+ * entries declare them. */
+START_TEST(test_write_preflight)
+{
+    static const struct {
+        const char *path, *requested, *methods;
+    } cases[] = {
+        {"/v1/results", "POST", "GET, HEAD, POST, OPTIONS"},
+        {"/v1/results/r1", "PATCH", "GET, HEAD, PATCH, DELETE, OPTIONS"},
+        {"/v1/timeline", "POST", "GET, HEAD, POST, OPTIONS"},
+        {"/v1/timeline/e1", "DELETE", "GET, HEAD, PATCH, DELETE, OPTIONS"},
+    };
+
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct fr_request req = make_request(FR_METHOD_OPTIONS, "OPTIONS", cases[i].path);
+        struct fr_response resp;
+
+        req.headers[0].name = "Origin";
+        req.headers[0].value = "https://editor.example";
+        req.headers[1].name = "Access-Control-Request-Method";
+        req.headers[1].value = cases[i].requested;
+        req.header_count = 2;
+        dispatch(&req, &resp);
+        fr_response_finish(&req, &resp, NULL);
+        ck_assert_int_eq(resp.status, 204);
+        ck_assert_str_eq(header_value(&resp, "Access-Control-Allow-Origin"), "*");
+        ck_assert_str_eq(header_value(&resp, "Access-Control-Allow-Methods"), cases[i].methods);
+        ck_assert_str_eq(header_value(&resp, "Allow"), cases[i].methods);
+        fr_response_cleanup(&resp);
+    }
+}
+END_TEST
+
 /* ---- query parameters --------------------------------------------------- */
 
 static const char *const accepted[] = {"limit", "cursor", "model", NULL};
@@ -782,6 +914,48 @@ START_TEST(test_response_headers)
 }
 END_TEST
 
+START_TEST(test_response_location)
+{
+    struct fr_response resp;
+    char long_id[sizeof resp.headers[0].value];
+
+    fr_response_init(&resp);
+    ck_assert_int_eq(fr_response_set_location(&resp, "/v1/results", "r-42"), FR_OK);
+    ck_assert_str_eq(header_value(&resp, "Location"), "/v1/results/r-42");
+
+    /* Set, not added: one Location, the last one. The id is one segment:
+     * its '/' is encoded, the path's are not; other bytes as %XX. */
+    ck_assert_int_eq(fr_response_set_location(&resp, "/v1/compute/clusters/c 1/capacities",
+                                              "a/b?c#d%\xC3\xA9~._-"),
+                     FR_OK);
+    ck_assert_uint_eq(resp.header_count, 1);
+    ck_assert_str_eq(header_value(&resp, "Location"),
+                     "/v1/compute/clusters/c%201/capacities/a%2Fb%3Fc%23d%25%C3%A9~._-");
+
+    ck_assert_int_eq(fr_response_set_location(&resp, "/v1/models/gpt-5", NULL), FR_OK);
+    ck_assert_str_eq(header_value(&resp, "Location"), "/v1/models/gpt-5");
+
+    /* Too long for a header: refused, the last value kept. */
+    memset(long_id, 'x', sizeof long_id - 1);
+    long_id[sizeof long_id - 1] = '\0';
+    ck_assert_int_eq(fr_response_set_location(&resp, "/v1/results", long_id), FR_EINVAL);
+    ck_assert_str_eq(header_value(&resp, "Location"), "/v1/models/gpt-5");
+    ck_assert_uint_eq(resp.header_count, 1);
+
+    /* Survives a new body, as a 201's must. */
+    fr_response_borrow(&resp, 201, FR_CONTENT_JSON, "{}", 2);
+    ck_assert_str_eq(header_value(&resp, "Location"), "/v1/models/gpt-5");
+    fr_response_cleanup(&resp);
+
+    /* No room for one more header: refused. */
+    fr_response_init(&resp);
+    for (size_t i = 0; i < FR_MAX_EXTRA_HEADERS; i++)
+        ck_assert_int_eq(fr_response_add_header(&resp, "X", "1"), FR_OK);
+    ck_assert_int_eq(fr_response_set_location(&resp, "/v1/results", "r"), FR_EINVAL);
+    fr_response_cleanup(&resp);
+}
+END_TEST
+
 START_TEST(test_problem_extensions)
 {
     struct fr_request req = make_request(FR_METHOD_GET, "GET", "/v1/a");
@@ -883,6 +1057,8 @@ static Suite *router_suite(void)
     tcase_add_test(routing, test_other_method);
     tcase_add_test(routing, test_allow_order);
     tcase_add_test(routing, test_options);
+    tcase_add_test(routing, test_write_routes);
+    tcase_add_test(routing, test_write_preflight);
     suite_add_tcase(suite, routing);
 
     tcase_add_test(query, test_query_lookup);
@@ -899,6 +1075,7 @@ static Suite *router_suite(void)
     tcase_add_test(response, test_response_take_and_borrow);
     tcase_add_test(response, test_response_json);
     tcase_add_test(response, test_response_headers);
+    tcase_add_test(response, test_response_location);
     tcase_add_test(response, test_problem_extensions);
     tcase_add_test(response, test_problem_invalid_utf8_path);
     tcase_add_test(response, test_json_string_lossy);

@@ -1,11 +1,20 @@
 /*
  * The libmicrohttpd adapter over real sockets: a server on a free loopback
- * port with a small route table of its own, driven with libcurl. It checks
- * what only the adapter can get wrong: statuses, headers, HEAD, query
- * decoding, keep-alive, snapshot references, draining and binding.
+ * port with a small route table of its own, driven with libcurl, and with a
+ * raw socket where the exact bytes on the wire matter (a body never sent,
+ * chunked uploads, 100 Continue, pipelining). It checks what only the
+ * adapter can get wrong: statuses, headers, HEAD, query decoding, request
+ * bodies and their limit, keep-alive, snapshot references, what is logged
+ * and counted, draining and binding.
  */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,8 +26,10 @@
 #include <curl/curl.h>
 #include <jansson.h>
 
+#include "frontier/access_log.h"
 #include "frontier/buf.h"
 #include "frontier/http.h"
+#include "frontier/metrics.h"
 #include "frontier/server.h"
 #include "support.h"
 
@@ -93,11 +104,53 @@ static void get_health(const struct fr_request *req, struct fr_response *resp)
         fr_response_borrow(resp, 200, FR_CONTENT_TEXT, "ok", 2);
 }
 
+/* The server's edits are only passed along: any pointer will do. */
+static char edits_marker;
+#define FAKE_EDITS ((struct fr_edits *)(void *)&edits_marker)
+
+/* The body limit of the server under test; set before it starts. */
+static size_t body_limit;
+
+/* FNV-1a, 64 bits: enough to tell bodies apart. */
+static uint64_t digest_of(const char *data, size_t len)
+{
+    uint64_t hash = 14695981039346656037u;
+
+    for (size_t i = 0; i < len; i++) {
+        hash ^= (unsigned char)data[i];
+        hash *= 1099511628211u;
+    }
+    return hash;
+}
+
+/* {"method", "length", "digest", "none": no body pointer, "edits": the
+ * server's were passed, "content_type": as sent or null}. A body larger
+ * than the limit, or a pointer that disagrees with the length, is a 500. */
+static void upload_echo(const struct fr_request *req, struct fr_response *resp)
+{
+    char digest[17];
+    json_t *body;
+
+    if (req->body_len > body_limit || (req->body == NULL) != (req->body_len == 0)) {
+        fr_response_problem(resp, req, 500, "bad-body", "Bad Body", NULL, NULL);
+        return;
+    }
+    snprintf(digest, sizeof digest, "%016" PRIx64, digest_of(req->body, req->body_len));
+    body = json_pack("{s:s, s:I, s:s, s:b, s:b, s:s?}", "method", req->method_name, "length",
+                     (json_int_t)req->body_len, "digest", digest, "none", req->body == NULL,
+                     "edits", req->edits == FAKE_EDITS, "content_type",
+                     fr_request_header(req, "Content-Type"));
+    fr_response_json(resp, 200, body);
+    json_decref(body);
+}
+
 static const struct fr_route test_routes[] = {
     {FR_METHOD_GET, "/hello", get_hello},
     {FR_METHOD_GET, "/echo", get_echo},
     {FR_METHOD_GET, "/items/{id}", get_item},
     {FR_METHOD_GET, "/health", get_health},
+    {FR_METHOD_GET | FR_METHOD_POST | FR_METHOD_PUT | FR_METHOD_PATCH | FR_METHOD_DELETE,
+     "/upload", upload_echo},
     {0, NULL, NULL},
 };
 
@@ -108,8 +161,9 @@ static const struct fr_route *const test_tables[] = {test_routes, NULL};
 static struct fr_server *server;
 static unsigned port;
 
-static enum fr_status start(const char *bind, unsigned at_port, unsigned threads,
-                            struct fr_server **out, char *error, size_t error_size)
+/* The test server's options; max_body_bytes 0 means the default limit. */
+static struct fr_server_options server_options(const char *bind, unsigned at_port,
+                                               unsigned threads)
 {
     struct fr_server_options options = {
         .bind = bind,
@@ -117,9 +171,30 @@ static enum fr_status start(const char *bind, unsigned at_port, unsigned threads
         .threads = threads,
         .routes = test_tables,
         .snapshots = {count_acquire, count_release, NULL},
+        .edits = FAKE_EDITS,
     };
 
+    return options;
+}
+
+static enum fr_status start(const char *bind, unsigned at_port, unsigned threads,
+                            struct fr_server **out, char *error, size_t error_size)
+{
+    struct fr_server_options options = server_options(bind, at_port, threads);
+
     return fr_server_start(&options, out, error, error_size);
+}
+
+/* Replaces the fixture's server with one started with options. */
+static void restart(const struct fr_server_options *options)
+{
+    char error[256] = "";
+
+    fr_server_free(server);
+    body_limit = options->max_body_bytes != 0 ? options->max_body_bytes
+                                              : FR_SERVER_BODY_DEFAULT;
+    ck_assert_msg(fr_server_start(options, &server, error, sizeof error) == FR_OK, "%s", error);
+    port = fr_server_port(server);
 }
 
 static void setup(void)
@@ -129,6 +204,7 @@ static void setup(void)
     atomic_store(&acquired, 0);
     atomic_store(&released, 0);
     atomic_store(&released_wrong, 0);
+    body_limit = FR_SERVER_BODY_DEFAULT;
     ck_assert_msg(start("127.0.0.1", 0, 2, &server, error, sizeof error) == FR_OK, "%s",
                   error);
     port = fr_server_port(server);
@@ -191,13 +267,16 @@ static const char *header(const struct reply *reply, const char *name, char *out
 /*
  * One request on curl (reset first, so options do not leak between calls,
  * while its connection cache stays). method: NULL for GET, "HEAD", or any
- * other string sent as is; post, when not NULL, is sent as the body.
+ * other string sent as is; body, when not NULL, is sent (body_len bytes);
+ * headers is NULL or a NULL-ended list of "Name: value" lines.
  */
-static void fetch_on(CURL *curl, const char *host, unsigned at_port, const char *method,
-                     const char *target, const char *post, struct reply *reply)
+static void perform(CURL *curl, const char *host, unsigned at_port, const char *method,
+                    const char *target, const char *body, size_t body_len,
+                    const char *const *headers, struct reply *reply)
 {
     char url[512];
     CURLcode code;
+    struct curl_slist *list = NULL;
     int n = snprintf(url, sizeof url, "http://%s:%u%s", host, at_port, target);
 
     ck_assert(n > 0 && (size_t)n < sizeof url);
@@ -211,19 +290,33 @@ static void fetch_on(CURL *curl, const char *host, unsigned at_port, const char 
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, &reply->body);
     curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, collect);
     curl_easy_setopt(curl, CURLOPT_HEADERDATA, &reply->headers);
-    if (post != NULL) {
-        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, post);
-        curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, (long)strlen(post));
+    if (body != NULL) {
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
     }
     if (method != NULL && strcmp(method, "HEAD") == 0)
         curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
     else if (method != NULL)
         curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
+    for (size_t i = 0; headers != NULL && headers[i] != NULL; i++) {
+        struct curl_slist *longer = curl_slist_append(list, headers[i]);
+        ck_assert_ptr_nonnull(longer);
+        list = longer;
+    }
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
 
     code = curl_easy_perform(curl);
+    curl_slist_free_all(list);
     ck_assert_msg(code == CURLE_OK, "%s: %s", url, curl_easy_strerror(code));
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &reply->status);
     curl_easy_getinfo(curl, CURLINFO_NUM_CONNECTS, &reply->connects);
+}
+
+static void fetch_on(CURL *curl, const char *host, unsigned at_port, const char *method,
+                     const char *target, const char *post, struct reply *reply)
+{
+    perform(curl, host, at_port, method, target, post, post != NULL ? strlen(post) : 0, NULL,
+            reply);
 }
 
 static void fetch(const char *method, const char *target, const char *post, struct reply *reply)
@@ -253,6 +346,200 @@ static void assert_json_equals(const struct reply *reply, json_t *expected)
     ck_assert_msg(json_equal(got, expected), "got %s", reply->body.data);
     json_decref(got);
     json_decref(expected);
+}
+
+/* ---- a raw connection ---------------------------------------------------- */
+
+/* For what libcurl would not send as written: the bytes go out as given and
+ * responses are read back one by one from what arrives. */
+struct raw {
+    int fd;
+    struct fr_buf in; /* received */
+    size_t used;      /* of in, already returned as responses */
+};
+
+static void raw_open(struct raw *conn)
+{
+    struct sockaddr_in addr;
+
+    memset(&addr, 0, sizeof addr);
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons((uint16_t)port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    conn->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    ck_assert_int_ge(conn->fd, 0);
+    ck_assert_int_eq(connect(conn->fd, (const struct sockaddr *)&addr, sizeof addr), 0);
+    fr_buf_init(&conn->in);
+    conn->used = 0;
+}
+
+static void raw_close(struct raw *conn)
+{
+    close(conn->fd);
+    fr_buf_cleanup(&conn->in);
+}
+
+/* Sends all of data; false once the server has closed the connection. */
+static bool raw_send(struct raw *conn, const void *data, size_t len)
+{
+    const char *at = data;
+
+    while (len > 0) {
+        ssize_t n = send(conn->fd, at, len, MSG_NOSIGNAL);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return false;
+        at += n;
+        len -= (size_t)n;
+    }
+    return true;
+}
+
+static void raw_send_text(struct raw *conn, const char *text)
+{
+    ck_assert(raw_send(conn, text, strlen(text)));
+}
+
+/* Sends len bytes of body as chunks of at most piece bytes, then the last
+ * chunk; false once the server has closed the connection. */
+static bool raw_send_chunked(struct raw *conn, const char *body, size_t len, size_t piece)
+{
+    char size_line[32];
+
+    for (size_t at = 0; at < len; at += piece) {
+        size_t n = len - at < piece ? len - at : piece;
+        test_format(size_line, sizeof size_line, "%zx\r\n", n);
+        if (!raw_send(conn, size_line, strlen(size_line)) || !raw_send(conn, body + at, n) ||
+            !raw_send(conn, "\r\n", 2))
+            return false;
+    }
+    return raw_send(conn, "0\r\n\r\n", 5);
+}
+
+/* Reads what arrives within 10 s: the bytes read, 0 when the server closed
+ * the connection (or reset it), -1 when nothing came. */
+static long raw_fill(struct raw *conn)
+{
+    struct pollfd ready = {.fd = conn->fd, .events = POLLIN};
+    char chunk[16384];
+    ssize_t n;
+
+    if (poll(&ready, 1, 10000) <= 0)
+        return -1;
+    n = recv(conn->fd, chunk, sizeof chunk, 0);
+    if (n <= 0)
+        return 0;
+    ck_assert_int_eq(fr_buf_append(&conn->in, chunk, (size_t)n), FR_OK);
+    return n;
+}
+
+/* Reads the next response, an interim 1xx one included, into reply (the
+ * caller cleans it up): its body is Content-Length bytes, none for 1xx, 204
+ * and 304 or when head is set. False when the connection ended first. */
+static bool raw_response(struct raw *conn, bool head, struct reply *reply)
+{
+    char value[64];
+
+    fr_buf_init(&reply->body);
+    fr_buf_init(&reply->headers);
+    reply->status = 0;
+    reply->connects = 0;
+    for (;;) {
+        const char *start = conn->in.data != NULL ? conn->in.data + conn->used : "";
+        size_t available = conn->in.len - conn->used;
+        const char *end = memmem(start, available, "\r\n\r\n", 4);
+
+        if (end != NULL) {
+            size_t head_len = (size_t)(end - start) + 4;
+            size_t body_len = 0;
+
+            fr_buf_cleanup(&reply->headers);
+            ck_assert_int_eq(fr_buf_append(&reply->headers, start, head_len), FR_OK);
+            ck_assert_int_eq(sscanf(start, "HTTP/1.1 %ld ", &reply->status), 1);
+            if (!head && reply->status >= 200 && reply->status != 204 && reply->status != 304)
+                body_len = strtoul(header(reply, "Content-Length", value, sizeof value), NULL,
+                                   10);
+            if (available >= head_len + body_len) {
+                ck_assert_int_eq(fr_buf_append(&reply->body, start + head_len, body_len), FR_OK);
+                conn->used += head_len + body_len;
+                return true;
+            }
+        }
+        if (raw_fill(conn) <= 0)
+            return false;
+    }
+}
+
+/* The server closes the connection, with nothing more to read. */
+static void assert_raw_closed(struct raw *conn)
+{
+    long n;
+
+    while ((n = raw_fill(conn)) > 0)
+        continue;
+    ck_assert_msg(n == 0, "the connection is still open");
+    ck_assert_msg(conn->used == conn->in.len, "more arrived: %s", conn->in.data + conn->used);
+}
+
+/* ---- bodies --------------------------------------------------------------- */
+
+/* The head of a POST whose body follows in chunks. */
+static const char chunked_post[] =
+    "POST /upload HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: chunked\r\n\r\n";
+
+/* len bytes of every value, NULs included; the caller frees it. */
+static char *make_body(size_t len)
+{
+    char *body = malloc(len + 1);
+
+    ck_assert_ptr_nonnull(body);
+    for (size_t i = 0; i < len; i++)
+        body[i] = (char)((i * 7 + i / 251) & 0xff);
+    body[len] = '\0';
+    return body;
+}
+
+/* The reply is upload_echo's for this body (len bytes, method as sent). */
+static void assert_echoed(const struct reply *reply, const char *method, const char *body,
+                          size_t len)
+{
+    char digest[17];
+    json_t *got;
+
+    ck_assert_msg(reply->status == 200, "status %ld: %s", reply->status,
+                  reply->body.data != NULL ? reply->body.data : "");
+    test_format(digest, sizeof digest, "%016" PRIx64, digest_of(body, len));
+    got = parse(reply);
+    ck_assert_str_eq(json_string_value(json_object_get(got, "method")), method);
+    ck_assert_int_eq(json_integer_value(json_object_get(got, "length")), (json_int_t)len);
+    ck_assert_str_eq(json_string_value(json_object_get(got, "digest")), digest);
+    ck_assert(json_is_boolean(json_object_get(got, "none")));
+    ck_assert(json_boolean_value(json_object_get(got, "none")) == (len == 0));
+    ck_assert(json_is_true(json_object_get(got, "edits")));
+    json_decref(got);
+}
+
+/* The reply is the 413 for a body of length bytes over limit. */
+static void assert_too_large(const struct reply *reply, size_t limit, uint64_t length)
+{
+    char detail[128];
+    char value[64];
+
+    ck_assert_int_eq(reply->status, 413);
+    ck_assert_str_eq(header(reply, "Content-Type", value, sizeof value),
+                     "application/problem+json");
+    ck_assert_str_eq(header(reply, "Connection", value, sizeof value), "close");
+    test_format(detail, sizeof detail,
+                "a request body may be at most %zu bytes; this one is %" PRIu64 " bytes", limit,
+                length);
+    assert_json_equals(reply, json_pack("{s:s, s:s, s:i, s:s, s:s, s:I}",
+                                        "type", "/problems/body-too-large",
+                                        "title", "Content Too Large",
+                                        "status", 413,
+                                        "detail", detail,
+                                        "instance", "/upload",
+                                        "limit", (json_int_t)limit));
 }
 
 /* ---- tests -------------------------------------------------------------- */
@@ -411,7 +698,8 @@ START_TEST(test_options)
 }
 END_TEST
 
-/* An upload is read and dropped, and the connection stays usable. */
+/* An upload to a route that does not take the method is read whole and
+ * answered 405, and the connection stays usable. */
 START_TEST(test_upload_discarded)
 {
     CURL *curl = curl_easy_init();
@@ -431,6 +719,372 @@ START_TEST(test_upload_discarded)
     reply_cleanup(&reply);
     curl_easy_cleanup(curl);
     free(big);
+}
+END_TEST
+
+/* Sends method /upload announcing a body one byte over the default limit
+ * (extra: more header lines, each ending in CRLF) but none of it: the 413
+ * comes all the same, and the connection closes. */
+static void assert_refused_unread(struct raw *conn, const char *method, const char *extra)
+{
+    char request[512];
+    struct reply reply;
+
+    test_format(request, sizeof request,
+                "%s /upload HTTP/1.1\r\nHost: test\r\n%sContent-Length: %zu\r\n\r\n", method,
+                extra, (size_t)FR_SERVER_BODY_DEFAULT + 1);
+    raw_send_text(conn, request);
+    ck_assert(raw_response(conn, false, &reply));
+    assert_too_large(&reply, FR_SERVER_BODY_DEFAULT, FR_SERVER_BODY_DEFAULT + 1);
+    reply_cleanup(&reply);
+    assert_raw_closed(conn);
+}
+
+/* Bodies of 0, 1 and exactly the limit reach the handler whole, for every
+ * method that takes one, on one kept-alive connection; one byte more is a
+ * 413 that closes it. */
+START_TEST(test_body_sizes)
+{
+    static const char *const methods[] = {"PUT", "PATCH", "DELETE"};
+    const size_t sizes[] = {0, 1, 2, 1000, FR_SERVER_BODY_DEFAULT};
+    CURL *curl = curl_easy_init();
+    char *body = make_body(FR_SERVER_BODY_DEFAULT + 1);
+    struct reply reply;
+    char value[64];
+
+    ck_assert_ptr_nonnull(curl);
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        perform(curl, "127.0.0.1", port, "POST", "/upload", body, sizes[i], NULL, &reply);
+        assert_echoed(&reply, "POST", body, sizes[i]);
+        ck_assert_int_eq(reply.connects, i == 0 ? 1 : 0);
+        ck_assert_str_eq(header(&reply, "Connection", value, sizeof value), "");
+        reply_cleanup(&reply);
+    }
+    for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++) {
+        perform(curl, "127.0.0.1", port, methods[i], "/upload", body + i, 10 + i, NULL, &reply);
+        assert_echoed(&reply, methods[i], body + i, 10 + i);
+        ck_assert_int_eq(reply.connects, 0);
+        reply_cleanup(&reply);
+    }
+
+    perform(curl, "127.0.0.1", port, "POST", "/upload", body, FR_SERVER_BODY_DEFAULT + 1, NULL,
+            &reply);
+    assert_too_large(&reply, FR_SERVER_BODY_DEFAULT, FR_SERVER_BODY_DEFAULT + 1);
+    reply_cleanup(&reply);
+    /* That connection is gone; the next request gets a new one. */
+    perform(curl, "127.0.0.1", port, "POST", "/upload", body, 3, NULL, &reply);
+    assert_echoed(&reply, "POST", body, 3);
+    ck_assert_int_eq(reply.connects, 1);
+    reply_cleanup(&reply);
+    curl_easy_cleanup(curl);
+    free(body);
+}
+END_TEST
+
+/* A Content-Length over the limit is answered before any of the body is
+ * sent, and the connection closed: the body is never read. */
+START_TEST(test_body_refused_unread)
+{
+    struct raw conn;
+    struct reply reply;
+
+    raw_open(&conn);
+    assert_refused_unread(&conn, "POST", "Content-Type: application/json\r\n");
+    raw_close(&conn);
+
+    /* Whatever the method, and however large. */
+    raw_open(&conn);
+    raw_send_text(&conn, "PATCH /upload HTTP/1.1\r\nHost: test\r\n"
+                         "Content-Length: 1000000000000000\r\n\r\n");
+    ck_assert(raw_response(&conn, false, &reply));
+    assert_too_large(&reply, FR_SERVER_BODY_DEFAULT, 1000000000000000u);
+    reply_cleanup(&reply);
+    assert_raw_closed(&conn);
+    raw_close(&conn);
+}
+END_TEST
+
+/* Chunked bodies have no length to refuse early: below or at the limit they
+ * arrive whole and the connection stays; past it they are refused with a
+ * 413 once the upload ends, naming what was sent, and the connection
+ * closes. */
+START_TEST(test_body_chunked)
+{
+    char *body = make_body(FR_SERVER_BODY_DEFAULT + 100);
+    struct raw conn;
+    struct reply reply;
+
+    raw_open(&conn);
+    raw_send_text(&conn, chunked_post);
+    ck_assert(raw_send_chunked(&conn, body, 3000, 1000));
+    ck_assert(raw_response(&conn, false, &reply));
+    assert_echoed(&reply, "POST", body, 3000);
+    reply_cleanup(&reply);
+
+    raw_send_text(&conn, chunked_post);
+    ck_assert(raw_send_chunked(&conn, body, FR_SERVER_BODY_DEFAULT, 65536));
+    ck_assert(raw_response(&conn, false, &reply));
+    assert_echoed(&reply, "POST", body, FR_SERVER_BODY_DEFAULT);
+    reply_cleanup(&reply);
+
+    raw_send_text(&conn, chunked_post);
+    ck_assert(raw_send_chunked(&conn, body, FR_SERVER_BODY_DEFAULT + 100, 4096));
+    ck_assert(raw_response(&conn, false, &reply));
+    assert_too_large(&reply, FR_SERVER_BODY_DEFAULT, FR_SERVER_BODY_DEFAULT + 100);
+    reply_cleanup(&reply);
+    assert_raw_closed(&conn);
+    raw_close(&conn);
+    free(body);
+}
+END_TEST
+
+/* A chunked upload that does not end is not drained for ever: the server
+ * closes the connection without an answer well before 4 MiB past the
+ * limit. */
+START_TEST(test_body_endless)
+{
+    enum { PIECE = 65536 };
+    char *piece = make_body(PIECE);
+    struct raw conn;
+    struct reply reply;
+    char size_line[32];
+    size_t sent = 0;
+    bool open = true;
+
+    raw_open(&conn);
+    raw_send_text(&conn, chunked_post);
+    test_format(size_line, sizeof size_line, "%x\r\n", (unsigned)PIECE);
+    while (open && sent < FR_SERVER_BODY_DEFAULT + 4u * 1024u * 1024u) {
+        open = raw_send(&conn, size_line, strlen(size_line)) &&
+               raw_send(&conn, piece, PIECE) && raw_send(&conn, "\r\n", 2);
+        sent += PIECE;
+    }
+    ck_assert(!raw_response(&conn, false, &reply));
+    reply_cleanup(&reply);
+    ck_assert(!open || raw_fill(&conn) == 0);
+    raw_close(&conn);
+    free(piece);
+}
+END_TEST
+
+/* Expect: 100-continue is answered 100 when the body is welcome, and with
+ * the 413 alone (no 100) when it is not. */
+START_TEST(test_expect_continue)
+{
+    struct raw conn;
+    struct reply reply;
+
+    raw_open(&conn);
+    raw_send_text(&conn, "POST /upload HTTP/1.1\r\nHost: test\r\nContent-Length: 5\r\n"
+                         "Expect: 100-continue\r\n\r\n");
+    ck_assert(raw_response(&conn, false, &reply));
+    ck_assert_int_eq(reply.status, 100);
+    reply_cleanup(&reply);
+    raw_send_text(&conn, "hello");
+    ck_assert(raw_response(&conn, false, &reply));
+    assert_echoed(&reply, "POST", "hello", 5);
+    reply_cleanup(&reply);
+
+    /* The first thing to arrive is the 413, with no 100 before it. */
+    assert_refused_unread(&conn, "POST", "Expect: 100-continue\r\n");
+    raw_close(&conn);
+}
+END_TEST
+
+/* Requests sent back to back are answered in order: the POST's body ends
+ * where its length says and the GET after it is read as a request. */
+START_TEST(test_pipelined_post)
+{
+    struct raw conn;
+    struct reply reply;
+
+    raw_open(&conn);
+    raw_send_text(&conn, "POST /upload HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"
+                         "Content-Length: 11\r\n\r\n{\"a\":\"GET\"}"
+                         "GET /hello HTTP/1.1\r\nHost: test\r\n\r\n"
+                         "POST /upload HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: chunked\r\n\r\n"
+                         "3\r\nabc\r\n0\r\n\r\n");
+    ck_assert(raw_response(&conn, false, &reply));
+    assert_echoed(&reply, "POST", "{\"a\":\"GET\"}", 11);
+    reply_cleanup(&reply);
+    ck_assert(raw_response(&conn, false, &reply));
+    ck_assert_int_eq(reply.status, 200);
+    ck_assert_str_eq(reply.body.data, snapshot_text);
+    reply_cleanup(&reply);
+    ck_assert(raw_response(&conn, false, &reply));
+    assert_echoed(&reply, "POST", "abc", 3);
+    reply_cleanup(&reply);
+    raw_close(&conn);
+}
+END_TEST
+
+/* A body without Content-Type still reaches the handler, which decides. */
+START_TEST(test_body_without_type)
+{
+    struct raw conn;
+    struct reply reply;
+    json_t *got;
+
+    raw_open(&conn);
+    raw_send_text(&conn, "POST /upload HTTP/1.1\r\nHost: test\r\nContent-Length: 2\r\n\r\n{}");
+    ck_assert(raw_response(&conn, false, &reply));
+    assert_echoed(&reply, "POST", "{}", 2);
+    got = parse(&reply);
+    ck_assert(json_is_null(json_object_get(got, "content_type")));
+    json_decref(got);
+    reply_cleanup(&reply);
+    raw_close(&conn);
+}
+END_TEST
+
+/* The bodies of GET, HEAD and OPTIONS are read and dropped: the handler
+ * sees none, the request is not refused and the connection goes on. Their
+ * size is still limited. */
+START_TEST(test_body_on_reads)
+{
+    struct raw conn;
+    struct reply reply;
+    char value[64];
+
+    raw_open(&conn);
+    raw_send_text(&conn, "GET /upload HTTP/1.1\r\nHost: test\r\nContent-Length: 5\r\n\r\nhello");
+    ck_assert(raw_response(&conn, false, &reply));
+    assert_echoed(&reply, "GET", "", 0);
+    reply_cleanup(&reply);
+    raw_send_text(&conn, "HEAD /upload HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: chunked\r\n\r\n"
+                         "5\r\nhello\r\n0\r\n\r\n");
+    ck_assert(raw_response(&conn, true, &reply));
+    ck_assert_int_eq(reply.status, 200);
+    reply_cleanup(&reply);
+    raw_send_text(&conn, "OPTIONS /hello HTTP/1.1\r\nHost: test\r\nContent-Length: 3\r\n\r\nabc");
+    ck_assert(raw_response(&conn, false, &reply));
+    ck_assert_int_eq(reply.status, 204);
+    ck_assert_str_eq(header(&reply, "Allow", value, sizeof value), "GET, HEAD, OPTIONS");
+    reply_cleanup(&reply);
+    raw_send_text(&conn, "GET /hello HTTP/1.1\r\nHost: test\r\n\r\n");
+    ck_assert(raw_response(&conn, false, &reply));
+    ck_assert_str_eq(reply.body.data, snapshot_text);
+    reply_cleanup(&reply);
+
+    assert_refused_unread(&conn, "GET", "");
+    raw_close(&conn);
+}
+END_TEST
+
+/* max_body_bytes is the limit when set. */
+START_TEST(test_body_limit_option)
+{
+    struct fr_server_options options = server_options("127.0.0.1", 0, 1);
+    char *body = make_body(101);
+    struct reply reply;
+    struct raw conn;
+
+    options.max_body_bytes = 100;
+    restart(&options);
+    {
+        CURL *curl = curl_easy_init();
+        ck_assert_ptr_nonnull(curl);
+        perform(curl, "127.0.0.1", port, "POST", "/upload", body, 100, NULL, &reply);
+        assert_echoed(&reply, "POST", body, 100);
+        reply_cleanup(&reply);
+        perform(curl, "127.0.0.1", port, "PATCH", "/upload", body, 101, NULL, &reply);
+        assert_too_large(&reply, 100, 101);
+        reply_cleanup(&reply);
+        curl_easy_cleanup(curl);
+    }
+    raw_open(&conn);
+    raw_send_text(&conn, chunked_post);
+    ck_assert(raw_send_chunked(&conn, body, 101, 50));
+    ck_assert(raw_response(&conn, false, &reply));
+    assert_too_large(&reply, 100, 101);
+    reply_cleanup(&reply);
+    raw_close(&conn);
+    free(body);
+}
+END_TEST
+
+/* Reads a whole file into a NUL-terminated string; the caller frees it. */
+static char *read_file(const char *path)
+{
+    FILE *file = fopen(path, "rb");
+    struct fr_buf text;
+    char chunk[4096];
+    size_t n;
+
+    ck_assert_msg(file != NULL, "%s", path);
+    fr_buf_init(&text);
+    ck_assert_int_eq(fr_buf_append_str(&text, ""), FR_OK);
+    while ((n = fread(chunk, 1, sizeof chunk, file)) > 0)
+        ck_assert_int_eq(fr_buf_append(&text, chunk, n), FR_OK);
+    fclose(file);
+    return fr_buf_steal(&text, NULL);
+}
+
+/* Writes are logged without their credentials, and counted by method. */
+START_TEST(test_writes_logged_and_counted)
+{
+    static const char *const auth[] = {"Authorization: Bearer tok-SECRET-42",
+                                       "Content-Type: application/json", NULL};
+    static const char *const methods[] = {"POST", "PATCH", "DELETE"};
+    static const char *const counted[] = {
+        "http_requests_total{method=\"POST\",route=\"/upload\",code=\"200\"} 1\n",
+        "http_requests_total{method=\"PATCH\",route=\"/upload\",code=\"200\"} 1\n",
+        "http_requests_total{method=\"DELETE\",route=\"/upload\",code=\"200\"} 1\n",
+        "http_requests_total{method=\"POST\",route=\"unmatched\",code=\"413\"} 1\n",
+    };
+    struct fr_server_options options = server_options("127.0.0.1", 0, 1);
+    struct fr_access_log *log = NULL;
+    struct fr_metrics *metrics = NULL;
+    char dir[256];
+    char path[512];
+    char error[256] = "";
+    struct reply reply;
+    struct raw conn;
+    struct fr_buf exposition;
+    char *text;
+    size_t lines = 0;
+
+    test_tmpdir_make(dir, sizeof dir, "test_server");
+    test_format(path, sizeof path, "%s/access.log", dir);
+    ck_assert_msg(fr_access_log_open(path, &log, error, sizeof error) == FR_OK, "%s", error);
+    ck_assert_int_eq(fr_metrics_new(test_tables, "test", &metrics), FR_OK);
+    options.access_log = log;
+    options.metrics = metrics;
+    restart(&options);
+
+    for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++) {
+        CURL *curl = curl_easy_init();
+        ck_assert_ptr_nonnull(curl);
+        perform(curl, "127.0.0.1", port, methods[i], "/upload", "{\"x\":1}", 7, auth, &reply);
+        assert_echoed(&reply, methods[i], "{\"x\":1}", 7);
+        reply_cleanup(&reply);
+        curl_easy_cleanup(curl);
+    }
+    raw_open(&conn);
+    assert_refused_unread(&conn, "POST", "Authorization: Bearer tok-SECRET-42\r\n");
+    raw_close(&conn);
+
+    fr_server_free(server); /* every request is logged and counted by now */
+    server = NULL;
+
+    text = read_file(path);
+    for (const char *c = text; *c != '\0'; c++)
+        lines += *c == '\n';
+    ck_assert_msg(lines == 4, "%s", text);
+    ck_assert_msg(strstr(text, "tok-SECRET-42") == NULL, "%s", text);
+    ck_assert_msg(strcasestr(text, "Bearer") == NULL, "%s", text);
+    ck_assert_msg(strstr(text, "\"PATCH\"") != NULL, "%s", text);
+    free(text);
+
+    fr_buf_init(&exposition);
+    ck_assert_int_eq(fr_metrics_render(metrics, NULL, &exposition), FR_OK);
+    for (size_t i = 0; i < sizeof counted / sizeof counted[0]; i++)
+        ck_assert_msg(strstr(exposition.data, counted[i]) != NULL, "no %s in %s", counted[i],
+                      exposition.data);
+    fr_buf_cleanup(&exposition);
+    fr_metrics_free(metrics);
+    fr_access_log_free(log);
+    test_tmpdir_remove(dir);
 }
 END_TEST
 
@@ -666,6 +1320,16 @@ static Suite *server_suite(void)
     tcase_add_test(http, test_method_not_allowed);
     tcase_add_test(http, test_options);
     tcase_add_test(http, test_upload_discarded);
+    tcase_add_test(http, test_body_sizes);
+    tcase_add_test(http, test_body_refused_unread);
+    tcase_add_test(http, test_body_chunked);
+    tcase_add_test(http, test_body_endless);
+    tcase_add_test(http, test_expect_continue);
+    tcase_add_test(http, test_pipelined_post);
+    tcase_add_test(http, test_body_without_type);
+    tcase_add_test(http, test_body_on_reads);
+    tcase_add_test(http, test_body_limit_option);
+    tcase_add_test(http, test_writes_logged_and_counted);
     tcase_add_test(http, test_keep_alive);
     tcase_add_test(http, test_snapshot_references);
     tcase_add_test(http, test_concurrent_clients);

@@ -282,23 +282,36 @@ START_TEST(test_unopenable_paths_fail_clearly)
 }
 END_TEST
 
-/* A seed that fails half-way leaves no half-imported database behind. */
-START_TEST(test_failed_seed_leaves_database_empty)
+/* Writes the seed's table files into dir, the last result changed to cite a
+ * missing model when break_results is set, and dataset.json holding
+ * dataset (none when NULL). */
+static void seed_copy(const char *dir, bool break_results, const char *dataset)
 {
-    char path[512], src[512], dst[512], error[1024] = "";
-    struct fr_store *store = NULL;
-
+    char src[512], dst[512];
     for (const char *const *t = fr_store_tables(); *t; t++) {
         snprintf(src, sizeof(src), "%s/%s.json", test_seed_dir(), *t);
-        snprintf(dst, sizeof(dst), "%s/%s.json", tmpdir, *t);
+        snprintf(dst, sizeof(dst), "%s/%s.json", dir, *t);
         json_t *records = json_load_file(src, 0, NULL);
         ck_assert_ptr_nonnull(records);
-        if (strcmp(*t, "results") == 0) /* the last result cites a missing model */
+        if (break_results && strcmp(*t, "results") == 0)
             json_object_set_new(json_array_get(records, json_array_size(records) - 1), "model",
                                 json_string("no-such-model"));
         ck_assert_int_eq(json_dump_file(records, dst, JSON_INDENT(2)), 0);
         json_decref(records);
     }
+    snprintf(dst, sizeof(dst), "%s/dataset.json", dir);
+    unlink(dst);
+    if (dataset)
+        write_all(dst, dataset, strlen(dataset));
+}
+
+/* A seed that fails half-way leaves no half-imported database behind. */
+START_TEST(test_failed_seed_leaves_database_empty)
+{
+    char path[512], dst[512], error[1024] = "";
+    struct fr_store *store = NULL;
+
+    seed_copy(tmpdir, true, "{\"recorded_at\": \"2026-11-28T21:09:35.000Z\"}");
     tmp_path(path, sizeof(path), "half.db");
     ck_assert_int_eq(fr_store_open(path, tmpdir, &store, error, sizeof(error)), FR_EINVAL);
     ck_assert_msg(strstr(error, "results") && strstr(error, "models") &&
@@ -312,6 +325,66 @@ START_TEST(test_failed_seed_leaves_database_empty)
     ck_assert_int_eq(fr_store_open(path, tmpdir, &store, error, sizeof(error)), FR_EINVAL);
     ck_assert_msg(strstr(error, "events.json"), "%s", error);
     ck_assert_int_eq(table_count(path), 0);
+}
+END_TEST
+
+/* dataset.json says when the seed's records were recorded: without it, or
+ * with anything but a time as the store writes them, the seed is refused
+ * and the file named. */
+START_TEST(test_seed_needs_its_recorded_time)
+{
+    static const struct {
+        const char *dataset; /* NULL: no file */
+        const char *expected;
+    } cases[] = {
+        {NULL, "No such file"},
+        {"[]", "expected an object"},
+        {"{\"recorded_at\": \"2026-11-28T21:09:35.000Z\", \"by\": \"me\"}",
+         "unknown member 'by'"},
+        {"{\"note\": \"no time\"}", "'recorded_at' must be"},
+        {"{\"recorded_at\": 1764364175}", "'recorded_at' must be"},
+        {"{\"recorded_at\": \"2026-11-28T21:09:35Z\"}", "'recorded_at' must be"},
+        {"{\"recorded_at\": \"2026-11-28 21:09:35.000\"}", "'recorded_at' must be"},
+        {"{\"recorded_at\": \"2026-02-30T21:09:35.000Z\"}", "'recorded_at' must be"},
+        {"{\"recorded_at\": \"2026-11-28T21:09:35.000+01:00\"}", "'recorded_at' must be"},
+        {"{\"recorded_at\": \"2026-11-28T21:09:35.000Z\"", "dataset.json line 1"},
+    };
+    char path[512], error[1024];
+    struct fr_store *store = NULL;
+
+    tmp_path(path, sizeof(path), "dataset.db");
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        seed_copy(tmpdir, false, cases[i].dataset);
+        error[0] = '\0';
+        ck_assert_int_eq(fr_store_open(path, tmpdir, &store, error, sizeof(error)), FR_EINVAL);
+        ck_assert_ptr_null(store);
+        ck_assert_msg(strstr(error, "dataset.json") && strstr(error, cases[i].expected),
+                      "case %zu: %s", i, error);
+        ck_assert_int_eq(table_count(path), 0);
+        unlink(path);
+    }
+
+    /* Every imported record carries the time, as recorded_at and updated_at. */
+    seed_copy(tmpdir, false, "{\"recorded_at\": \"2025-07-11T08:00:00.250Z\", \"note\": \"n\"}");
+    ck_assert_int_eq(fr_store_open(path, tmpdir, &store, error, sizeof(error)), FR_OK);
+    json_t *data = NULL;
+    ck_assert_int_eq(fr_store_load(store, &data, error, sizeof(error)), FR_OK);
+    size_t records = 0;
+    for (const char *const *t = fr_store_tables(); *t; t++) {
+        size_t i;
+        json_t *r;
+        json_array_foreach(json_object_get(data, *t), i, r) {
+            ck_assert_int_eq(json_integer_value(json_object_get(r, "version")), 1);
+            ck_assert_str_eq(json_string_value(json_object_get(r, "recorded_at")),
+                             "2025-07-11T08:00:00.250Z");
+            ck_assert_str_eq(json_string_value(json_object_get(r, "updated_at")),
+                             "2025-07-11T08:00:00.250Z");
+            records++;
+        }
+    }
+    ck_assert_uint_gt(records, 50);
+    json_decref(data);
+    fr_store_close(store);
 }
 END_TEST
 
@@ -473,6 +546,7 @@ static Suite *store_suite(void)
     tcase_add_test(tc, test_foreign_database_is_refused);
     tcase_add_test(tc, test_unopenable_paths_fail_clearly);
     tcase_add_test(tc, test_failed_seed_leaves_database_empty);
+    tcase_add_test(tc, test_seed_needs_its_recorded_time);
     tcase_add_test(tc, test_invalid_records_are_refused);
     tcase_add_test(tc, test_valid_record_is_imported);
     suite_add_tcase(s, tc);
