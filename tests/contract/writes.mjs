@@ -325,9 +325,17 @@ export function describeWrites(h) {
       etag = changed.res.headers.etag;
     }
     const cites = example.value.citations;
+    // Another change, sent as application/json.
+    const again = json({ citations: [{ ...cites[0], quote_en: 'checked by the contract test' }] });
     const cases = [
-      { what: 'the patch as application/json', method: 'PATCH', target: made.target,
-        headers: writer({ 'content-type': 'application/json', 'if-match': etag }), body: patch, status: 200,
+      { what: 'the same patch again', method: 'PATCH', target: made.target,
+        headers: writer({ ...mt, 'if-match': etag }), body: patch, status: 200,
+        check: (res, b, fail) => {
+          if (b?.version !== 2) fail(`version ${show(b?.version)}: a patch that changes nothing makes no version`);
+          if (res.headers.etag !== etag) fail(`ETag ${res.headers.etag}, but nothing changed from ${etag}`);
+        } },
+      { what: 'another patch, as application/json', method: 'PATCH', target: made.target,
+        headers: writer({ 'content-type': 'application/json', 'if-match': etag }), body: again, status: 200,
         check: (_r, b, fail) => { if (b?.version !== 3) fail(`version ${show(b?.version)}, expected 3`); } },
       { what: 'the stale ETag', method: 'PATCH', target: made.target, headers: writer({ ...mt, 'if-match': made.etag }),
         body: patch, status: 412, slug: 'precondition-failed' },
@@ -428,6 +436,11 @@ export function describeWrites(h) {
       const { list, problems } = sequenceExamples(spec.doc);
       assert.ok(list.length > 0, 'the document has no write examples (x-request)');
       const failures = [...problems];
+      for (const op of writes) {
+        if (!list.some((e) => e.path === op.path && e.opMethod === op.method.toLowerCase())) {
+          failures.push(`${op.key} has no example in the write sequence`);
+        }
+      }
       for (const entry of list) {
         const fail = (m) => failures.push(`${entry.where} (${entry.summary}): ${m}`);
         const req = await buildRequest(spec.doc, entry, client());
