@@ -27,7 +27,12 @@
 //   - X-Request-Id is echoed when valid and made up otherwise;
 //   - the validator itself rejects wrong bodies (self-check);
 //   - SIGTERM stops the daemon with exit status 0 (a sanitizer report or a
-//     leak makes it non-zero; its stderr is printed then).
+//     leak makes it non-zero; its stderr is printed then);
+//   - writes, on a second daemon that takes them (writes.mjs): the write
+//     examples replayed in order (replay.mjs), every status of every write
+//     operation, the change feed, the methods each path allows.
+// Request body examples are held to their schemas too. The GET examples of
+// the write sequence (x-request) are left to the writes suite.
 //
 // Run: node --test tests/contract/contract.test.mjs. meson sets
 // FRONTIERD_BIN, FRONTIER_SEED_DIR and FRONTIER_SOURCE_DIR; run by hand they
@@ -46,9 +51,10 @@ import {
 } from './http.mjs';
 import {
   buildTarget, createValidator, deref, escapeToken, findIntegerMember, getPointer, loadSpec,
-  operationSchemaPointers, operationsOf, parameterExample, parameterFacts, responseExamples,
-  responseFor, schemaDeclaresPath, targetMatchesTemplate, valuesBreakingPattern,
+  operationSchemaPointers, operationsOf, parameterExample, parameterFacts, requestExamples,
+  responseExamples, responseFor, schemaDeclaresPath, targetMatchesTemplate, valuesBreakingPattern,
 } from './spec.mjs';
+import { describeWrites } from './writes.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const SOURCE_DIR = process.env.FRONTIER_SOURCE_DIR || path.resolve(HERE, '..', '..');
@@ -644,6 +650,12 @@ if (loadError) {
               failures.push(`example ${ex.name} of ${ex.code} ${ex.mediaType}: ${v.errors}`);
             }
           }
+          for (const ex of requestExamples(spec.doc, op)) {
+            if (!ex.schemaPointer) continue;
+            const v = validate(ex.schemaPointer, ex.value);
+            if (v.compileError) failures.push(v.compileError);
+            else if (!v.ok) failures.push(`request example ${ex.name} (${ex.mediaType}): ${v.errors}`);
+          }
           for (const p of op.parameters) {
             const ex = parameterExample(spec.doc, p);
             if (ex === undefined || p.schema === undefined) continue;
@@ -660,7 +672,8 @@ if (loadError) {
           const failures = [];
           for (const ex of responseExamples(spec.doc, op)) {
             const m = /^GET\s+(\/\S*)\s*$/.exec(ex.summary ?? '');
-            if (!m) continue;
+            // Examples of the write sequence are replayed by the writes suite.
+            if (!m || ex.request !== undefined) continue;
             const target = safeTarget(m[1]);
             if (!targetMatchesTemplate(target, op.path)) {
               failures.push(`example ${ex.name} (${ex.summary}) is not a request to ${op.path}`);
@@ -1014,5 +1027,9 @@ if (loadError) {
       assert.ok(code === 0 && signal === null,
         `frontierd exited with ${signal ?? code}; it wrote:\n${state.daemon.stderr()}`);
     });
+  });
+
+  describeWrites({
+    spec, operations, validate, checkHeaders, firstDifference, failIfAny, show, BIN, SEED_DIR, SOURCE_DIR,
   });
 }

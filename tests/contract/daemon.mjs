@@ -27,11 +27,16 @@ export function daemonRoutes(bin) {
 // listens: {port, stderr() -> all it wrote so far, stop() -> {code, signal},
 // kill()}. Run from the source root, as `make run` does, the defaults that
 // are relative paths (the Redoc bundle under node_modules) resolve; meson
-// runs tests from the build directory, where they would not.
-export function startDaemon(bin, seedDir, cwd) {
+// runs tests from the build directory, where they would not. env adds to
+// the environment, args to the command line. FRONTIERD_TOKENS is left out
+// of the environment unless env gives it, so that a daemon is a reader's
+// unless the test makes it a writer's.
+export function startDaemon(bin, seedDir, cwd, { env = {}, args: extra = [] } = {}) {
   const args = ['--bind', '127.0.0.1', '--port', '0', '--db', ':memory:', '--seed', seedDir,
-    '--threads', '2'];
-  const child = spawn(bin, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    '--threads', '2', ...extra];
+  const environment = { ...process.env };
+  delete environment.FRONTIERD_TOKENS;
+  const child = spawn(bin, args, { cwd, env: { ...environment, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   let exit = null;
   const exited = new Promise((resolve) => {

@@ -4,6 +4,7 @@
 import http from 'node:http';
 
 const REQUEST_TIMEOUT_MS = 15000;
+const CHUNK = 4096;
 
 export function createClient(port) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 2 });
@@ -11,12 +12,18 @@ export function createClient(port) {
 
   // Resolves {status, headers (lower-case names), body (Buffer)}. The
   // request says "Accept: */*" unless headers (lower-case names) say
-  // otherwise; it asks for no compression unless they do.
-  function request(method, target, headers = {}) {
+  // otherwise; it asks for no compression unless they do. A body (a Buffer
+  // or string) goes with its Content-Length, or with chunked set in pieces
+  // of CHUNK bytes under Transfer-Encoding: chunked.
+  function request(method, target, headers = {}, body = null, { chunked = false } = {}) {
     count++;
+    const data = body === null ? null : Buffer.from(body);
+    const sent = { accept: '*/*', ...headers };
+    if (data !== null && !chunked) sent['content-length'] = String(data.length);
+    if (data !== null && chunked) sent['transfer-encoding'] = 'chunked';
     return new Promise((resolve, reject) => {
       const req = http.request(
-        { host: '127.0.0.1', port, method, path: target, agent, headers: { accept: '*/*', ...headers } },
+        { host: '127.0.0.1', port, method, path: target, agent, headers: sent },
         (res) => {
           const chunks = [];
           res.on('data', (c) => chunks.push(c));
@@ -30,7 +37,12 @@ export function createClient(port) {
         req.destroy(new Error(`${method} ${target}: no answer within ${REQUEST_TIMEOUT_MS} ms`));
       });
       req.on('error', reject);
-      req.end();
+      if (data !== null && chunked) {
+        for (let i = 0; i < data.length; i += CHUNK) req.write(data.subarray(i, i + CHUNK));
+        req.end();
+      } else {
+        req.end(data ?? undefined);
+      }
     });
   }
 

@@ -171,7 +171,8 @@ export function valuesBreakingPattern(pattern) {
 }
 
 // Every documented example of the operation's responses (and every named
-// example of a media type), with where it sits.
+// example of a media type), with where it sits and, for an example of the
+// write sequence, its x-request (see replay.mjs).
 export function responseExamples(doc, operation) {
   const out = [];
   for (const [code, raw] of Object.entries(operation.op.responses ?? {})) {
@@ -188,19 +189,47 @@ export function responseExamples(doc, operation) {
       for (const [name, rawEx] of Object.entries(media.examples ?? {})) {
         const { value: ex } = deref(doc, rawEx, `${mPtr}/examples/${escapeToken(name)}`);
         if (!ex || (!Object.hasOwn(ex, 'value') && !ex.externalValue)) continue;
-        out.push({ code, mediaType, name, summary: ex.summary, value: ex.value, schemaPointer });
+        out.push({
+          code, mediaType, name, summary: ex.summary, value: ex.value, schemaPointer, request: ex['x-request'],
+        });
       }
     }
   }
   return out;
 }
 
-// Every schema an operation uses, by pointer: its parameters', its
-// responses' media types' and its responses' headers'.
+// Every example of the operation's request body, with where it sits:
+// [{mediaType, name, value, schemaPointer}].
+export function requestExamples(doc, operation) {
+  const out = [];
+  if (!operation.op.requestBody) return out;
+  const { value: body, pointer } = deref(doc, operation.op.requestBody, `${operation.pointer}/requestBody`);
+  for (const [mediaType, media] of Object.entries(body?.content ?? {})) {
+    const mPtr = `${pointer}/content/${escapeToken(mediaType)}`;
+    const schemaPointer = media.schema !== undefined ? `${mPtr}/schema` : null;
+    for (const [name, rawEx] of Object.entries(media.examples ?? {})) {
+      const { value: ex } = deref(doc, rawEx, `${mPtr}/examples/${escapeToken(name)}`);
+      if (ex && Object.hasOwn(ex, 'value')) out.push({ mediaType, name, value: ex.value, schemaPointer });
+    }
+  }
+  return out;
+}
+
+// Every schema an operation uses, by pointer: its parameters', its request
+// body's, its responses' media types' and its responses' headers'.
 export function operationSchemaPointers(doc, operation) {
   const pointers = new Set();
   for (const param of operation.parameters) {
     if (param.schema !== undefined) pointers.add(`${param.pointer}/schema`);
+  }
+  for (const ex of requestExamples(doc, operation)) {
+    if (ex.schemaPointer) pointers.add(ex.schemaPointer);
+  }
+  if (operation.op.requestBody) {
+    const { value: body, pointer } = deref(doc, operation.op.requestBody, `${operation.pointer}/requestBody`);
+    for (const [mediaType, media] of Object.entries(body?.content ?? {})) {
+      if (media.schema !== undefined) pointers.add(`${pointer}/content/${escapeToken(mediaType)}/schema`);
+    }
   }
   for (const [code, raw] of Object.entries(operation.op.responses ?? {})) {
     const at = `${operation.pointer}/responses/${escapeToken(code)}`;
