@@ -1,11 +1,13 @@
 /*
  * Importing JSON records into the tables, with their children, links and
  * citations. It validates what it imports (unknown, read-only and derived
- * members, wrong types, bad dates and money, missing provenance and, for
- * writes, unknown references) and keeps going after a problem, so that every
- * problem of a record is found at once, each named by its JSON Pointer: a
- * bad seed file or a bad write is refused with a list a person can act on.
- * Nothing is inserted once a problem has been found.
+ * members, wrong types, bad dates and money, missing provenance, the
+ * schema's NOT NULL and CHECK constraints and, for writes, unknown
+ * references and children's ids already taken) and keeps going after a
+ * problem, so that every problem of a record is found at once, each named by
+ * its JSON Pointer: a bad seed file or a bad write is refused with a list a
+ * person can act on. Nothing is inserted once a problem has been found; what
+ * SQLite still refuses at the INSERT is reported in the same shape.
  */
 #include "schema.h"
 
@@ -65,6 +67,7 @@ struct import {
     struct schema_cache *cache;
     sqlite3 *db;
     json_t *errors;        /* every problem found: [{"pointer", "detail"}] */
+    json_t *keys;          /* writes: {table: {id: pointer}} of each child seen */
     bool check_references; /* writes; a seed relies on the deferred foreign keys */
     const struct schema_table *top; /* the top-level record being imported ... */
     const char *top_id;             /* ... and its id (NULL if it has none) */
@@ -109,17 +112,10 @@ static bool clean(const struct import *im)
     return json_array_size(im->errors) == 0;
 }
 
-/* A column value ready to bind: NULL, integer, real or borrowed text. */
-struct value {
-    int type; /* SQLITE_NULL, SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_TEXT */
-    long long integer;
-    double real;
-    const char *text;
-};
-
+/* The column values of one INSERT, ready to bind. */
 struct row {
     bool present[SCHEMA_MAX_COLUMNS];
-    struct value values[SCHEMA_MAX_COLUMNS];
+    struct schema_value values[SCHEMA_MAX_COLUMNS];
 };
 
 static void row_set_text(struct row *row, int column, const char *text)
@@ -187,32 +183,44 @@ static enum fr_status check_members(struct import *im, const json_t *obj,
     return FR_OK;
 }
 
+/* Whether table has a row whose column is value. table and column come
+ * from the schema, never from input. */
+static enum fr_status row_exists(struct import *im, const char *table, const char *column,
+                                 const char *value, const char *pointer, bool *exists)
+{
+    char sql[256];
+    sqlite3_stmt *stmt = NULL;
+
+    snprintf(sql, sizeof(sql), "SELECT 1 FROM %s WHERE %s = ?1", table, column);
+    enum fr_status status = schema_cache_statement(im->cache, sql, &stmt);
+    if (status != FR_OK)
+        return fatal(im, status, pointer,
+                     status == FR_ENOMEM ? "out of memory" : sqlite3_errmsg(im->db));
+    sqlite3_bind_text(stmt, 1, value, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(stmt);
+    *exists = rc == SQLITE_ROW;
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        status = fatal(im, FR_EDB, pointer, sqlite3_errmsg(im->db));
+    sqlite3_reset(stmt);
+    return status;
+}
+
 /* Writes must not leave a reference dangling: SQLite's deferred check would
  * only refuse the COMMIT without saying which one. A reference to the
  * record being imported itself is fine (a source citing itself). */
 static enum fr_status check_reference(struct import *im, const char *table, const char *column,
                                       const char *id, const char *pointer)
 {
-    char sql[256];
-    sqlite3_stmt *stmt = NULL;
+    bool exists = false;
 
     if (!im->check_references)
         return FR_OK;
     if (im->top_id && strcmp(table, im->top->name) == 0 && strcmp(column, "id") == 0 &&
         strcmp(id, im->top_id) == 0)
         return FR_OK;
-    snprintf(sql, sizeof(sql), "SELECT 1 FROM %s WHERE %s = ?1", table, column);
-    enum fr_status status = schema_cache_statement(im->cache, sql, &stmt);
-    if (status != FR_OK)
-        return fatal(im, status, pointer,
-                     status == FR_ENOMEM ? "out of memory" : sqlite3_errmsg(im->db));
-    sqlite3_bind_text(stmt, 1, id, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(stmt);
-    if (rc == SQLITE_DONE)
+    enum fr_status status = row_exists(im, table, column, id, pointer, &exists);
+    if (status == FR_OK && !exists)
         status = problem(im, pointer, "no %s record with id '%s'", table, id);
-    else if (rc != SQLITE_ROW)
-        status = fatal(im, FR_EDB, pointer, sqlite3_errmsg(im->db));
-    sqlite3_reset(stmt);
     return status;
 }
 
@@ -227,14 +235,18 @@ static enum fr_status check_column_reference(struct import *im,
                            pointer);
 }
 
+/* The members of a date and of money, in the order of their columns in
+ * struct schema_field. */
+static const char *const date_members[] = {"value", "precision", "qualifier", NULL};
+static const char *const money_members[] = {"amount_minor", "currency", "approximate", NULL};
+
 static enum fr_status import_date(struct import *im, const struct schema_field *f,
                                   const json_t *value, const char *pointer, struct row *row)
 {
-    static const char *const members[] = {"value", "precision", "qualifier", NULL};
     static const char *const derived[] = {"display", "earliest", "latest", NULL};
     char at[POINTER_MAX];
     size_t before = json_array_size(im->errors);
-    enum fr_status status = check_members(im, value, members, derived,
+    enum fr_status status = check_members(im, value, date_members, derived,
                                           "value, precision and qualifier", "date", pointer);
     if (status != FR_OK)
         return status;
@@ -277,11 +289,10 @@ static enum fr_status import_date(struct import *im, const struct schema_field *
 static enum fr_status import_money(struct import *im, const struct schema_field *f,
                                    const json_t *value, const char *pointer, struct row *row)
 {
-    static const char *const members[] = {"amount_minor", "currency", "approximate", NULL};
     static const char *const derived[] = {"amount", NULL};
     char at[POINTER_MAX];
     size_t before = json_array_size(im->errors);
-    enum fr_status status = check_members(im, value, members, derived,
+    enum fr_status status = check_members(im, value, money_members, derived,
                                           "amount_minor and currency", "money", pointer);
     if (status != FR_OK)
         return status;
@@ -361,6 +372,117 @@ static enum fr_status import_plain(struct import *im, const struct schema_layout
     }
 }
 
+/* ---- the schema's constraints, judged before the INSERT ---------------- */
+
+/* An INSERT stops at the first constraint that fails, and only once
+ * everything else is right; these name each of them at once, in words. */
+
+static const char already_exists[] = "a record with this id already exists";
+
+/* Where in the record at field_at (a field's pointer) a column's value comes
+ * from: the field itself or, in a date or money, the column's member; member
+ * receives that member's name. */
+static void column_member(char out[POINTER_MAX], const char *field_at,
+                          const struct schema_field *f, int column, const char **member)
+{
+    const char *const *members = f->kind == SCHEMA_FIELD_DATE    ? date_members
+                                 : f->kind == SCHEMA_FIELD_MONEY ? money_members
+                                                                 : NULL;
+    *member = f->name;
+    memmove(out, field_at, strlen(field_at) + 1);
+    for (int c = 0; members && c < f->column_count; c++) {
+        if (f->columns[c] == column) {
+            pointer_member(out, field_at, members[c]);
+            *member = members[c];
+        }
+    }
+}
+
+/* The NOT NULL and CHECK constraints of one column on its value (member
+ * names it in messages). One problem at most: a value refused twice needs
+ * one fix. */
+static enum fr_status check_value(struct import *im, const struct schema_layout *layout,
+                                  int column, const struct schema_value *value,
+                                  const char *pointer, const char *member)
+{
+    if (value->type == SQLITE_NULL) {
+        /* A required member is named by check_required, absent or null. */
+        if (!layout->not_null[column] || layout->required[column])
+            return FR_OK;
+        return problem(im, pointer, "'%s' must not be null: leave it out for its default",
+                       member);
+    }
+    for (int i = 0; i < layout->check_count; i++) {
+        const struct schema_check *check = &layout->checks[i];
+        if (check->column != column || schema_check_allows(check, value))
+            continue;
+        char detail[DETAIL_MAX];
+        schema_check_describe(check, value, detail, sizeof(detail));
+        return problem(im, pointer, "%s", detail);
+    }
+    return FR_OK;
+}
+
+/* The constraints on the columns one member (at) filled in. */
+static enum fr_status check_field(struct import *im, const struct schema_layout *layout,
+                                  const struct schema_field *f, const struct row *row,
+                                  const char *at)
+{
+    char sub[POINTER_MAX];
+    const char *member = NULL;
+    for (int c = 0; c < f->column_count; c++) {
+        int column = f->columns[c];
+        if (!row->present[column])
+            continue;
+        column_member(sub, at, f, column, &member);
+        enum fr_status status = check_value(im, layout, column, &row->values[column], sub,
+                                            member);
+        if (status != FR_OK)
+            return status;
+    }
+    return FR_OK;
+}
+
+/* The constraints on a member whose column has that name, if any (a
+ * citation's members, which are its columns). */
+static enum fr_status check_named(struct import *im, const struct schema_layout *layout,
+                                  const char *name, const char *text, const char *at)
+{
+    int column = schema_layout_column(layout, name);
+    if (column < 0 || !text)
+        return FR_OK;
+    struct schema_value value = {.type = SQLITE_TEXT, .text = text};
+    return check_value(im, layout, column, &value, at, name);
+}
+
+/* A child's id (at) must be new, in the database and in the body (record
+ * is the child's pointer): for a top-level record the write says so itself,
+ * but a child's taken id would only be found by the INSERT, once the rest of
+ * the body is right. */
+static enum fr_status check_key_free(struct import *im, const struct schema_table *table,
+                                     const struct schema_layout *layout, const char *id,
+                                     const char *record, const char *at)
+{
+    bool exists = false;
+    if (!im->keys && !(im->keys = json_object()))
+        return fatal(im, FR_ENOMEM, at, "out of memory");
+    json_t *seen = json_object_get(im->keys, table->name);
+    if (!seen && (json_object_set_new(im->keys, table->name, json_object()) != 0 ||
+                  !(seen = json_object_get(im->keys, table->name))))
+        return fatal(im, FR_ENOMEM, at, "out of memory");
+    const json_t *first = json_object_get(seen, id);
+    if (first)
+        return problem(im, at, "the record at %s has this id already",
+                       json_string_value(first));
+    if (json_object_set_new(seen, id, json_string(record)) != 0)
+        return fatal(im, FR_ENOMEM, at, "out of memory");
+    enum fr_status status = row_exists(im, table->name, layout->columns[layout->key_column], id,
+                                       at, &exists);
+    if (status == FR_OK && exists)
+        status = problem(im, at, "%s", already_exists);
+    return status;
+}
+
 /* The members the store sets on every top-level record (its revision). */
 static bool is_revision_member(const char *key)
 {
@@ -397,18 +519,27 @@ static enum fr_status import_member(struct import *im, const struct schema_table
         return problem(im, at, "unknown field '%s'", key);
     if (json_is_null(value) && (f->kind == SCHEMA_FIELD_DATE || f->kind == SCHEMA_FIELD_MONEY))
         return FR_OK;
+    size_t before = json_array_size(im->errors);
+    enum fr_status status;
     switch (f->kind) {
     case SCHEMA_FIELD_DATE:
-        return json_is_object(value)
-                   ? import_date(im, f, value, at, row)
-                   : problem(im, at, "%s", "expected a date object {value, precision, qualifier}");
+        status = json_is_object(value)
+                     ? import_date(im, f, value, at, row)
+                     : problem(im, at, "%s",
+                               "expected a date object {value, precision, qualifier}");
+        break;
     case SCHEMA_FIELD_MONEY:
-        return json_is_object(value)
-                   ? import_money(im, f, value, at, row)
-                   : problem(im, at, "%s", "expected a money object {amount_minor, currency}");
+        status = json_is_object(value)
+                     ? import_money(im, f, value, at, row)
+                     : problem(im, at, "%s", "expected a money object {amount_minor, currency}");
+        break;
     default:
-        return import_plain(im, layout, f, value, at, row);
+        status = import_plain(im, layout, f, value, at, row);
+        break;
     }
+    if (status != FR_OK || json_array_size(im->errors) > before)
+        return status;
+    return check_field(im, layout, f, row, at);
 }
 
 /* Members the table cannot store without: absent or null ones are named
@@ -434,10 +565,9 @@ static enum fr_status check_required(struct import *im, const struct schema_tabl
     return FR_OK;
 }
 
-/* The field whose value a constraint message names: the first of the
- * table's columns that appears as a word in it, or NULL. */
-static const struct schema_field *field_in_message(const struct schema_layout *layout,
-                                                   const char *message)
+/* The column a constraint message names: the first of the table's columns
+ * that appears as a word in it, or -1. */
+static int column_in_message(const struct schema_layout *layout, const char *message)
 {
     const char *p = message;
     while (*p) {
@@ -448,36 +578,72 @@ static const struct schema_field *field_in_message(const struct schema_layout *l
             word[n] = '\0';
             int column = schema_layout_column(layout, word);
             if (column >= 0)
-                return schema_layout_field_of(layout, column);
+                return column;
         }
         p += n ? n : 1;
     }
-    return NULL;
+    return -1;
 }
 
-/* Turns a refused INSERT into a problem at the member it concerns. */
+/* A CHECK's SQL as it can be quoted in a sentence: the migrations' line
+ * breaks and indentation become one space, and none stays just inside
+ * parentheses; string literals are kept as written. */
+static void sql_tidy(const char *sql, char *out, size_t size)
+{
+    size_t used = 0;
+    bool in_string = false, space = false;
+    for (const char *p = sql; *p && used + 2 < size; p++) {
+        bool blank = *p == ' ' || *p == '\t' || *p == '\n' || *p == '\r';
+        if (!in_string && blank) {
+            space = used > 0;
+            continue;
+        }
+        if (space && *p != ')' && out[used - 1] != '(')
+            out[used++] = ' ';
+        space = false;
+        if (*p == '\'')
+            in_string = !in_string; /* '' inside a literal toggles twice */
+        out[used++] = *p;
+    }
+    out[used] = '\0';
+    utf8_trim(out);
+}
+
+/* Turns a refused INSERT into a problem at the member it concerns. The
+ * constraints the layout judges never get here; what does is a CHECK it
+ * cannot read, said in SQL but tidied, or a NOT NULL it did not foresee. */
 static enum fr_status constraint_problem(struct import *im, const struct schema_layout *layout,
                                          const char *pointer)
 {
-    char at[POINTER_MAX];
+    char at[POINTER_MAX], field_at[POINTER_MAX], rule[DETAIL_MAX];
     const char *message = sqlite3_errmsg(im->db);
     int code = sqlite3_extended_errcode(im->db);
     if (code == SQLITE_CONSTRAINT_PRIMARYKEY || code == SQLITE_CONSTRAINT_UNIQUE) {
         pointer_member(at, pointer, "id");
-        return problem(im, at, "%s", "a record with this id already exists");
+        return problem(im, at, "%s", already_exists);
     }
     const char *colon = strchr(message, ':');
-    const struct schema_field *f = NULL;
-    if (colon && (code == SQLITE_CONSTRAINT_CHECK || code == SQLITE_CONSTRAINT_NOTNULL)) {
-        const char *text = colon + 1;
-        if (code == SQLITE_CONSTRAINT_NOTNULL && strrchr(text, '.')) /* "table.column" */
-            text = strrchr(text, '.') + 1;
-        f = field_in_message(layout, text);
-    }
-    if (!f)
+    if (!colon || (code != SQLITE_CONSTRAINT_CHECK && code != SQLITE_CONSTRAINT_NOTNULL))
         return problem(im, pointer, "%s", message);
-    pointer_member(at, pointer, f->name);
-    return problem(im, at, "%s", message);
+    const char *text = colon + 1 + strspn(colon + 1, " ");
+    if (code == SQLITE_CONSTRAINT_NOTNULL && strrchr(text, '.')) /* "table.column" */
+        text = strrchr(text, '.') + 1;
+
+    int column = column_in_message(layout, text);
+    const struct schema_field *f = column >= 0 ? schema_layout_field_of(layout, column) : NULL;
+    const char *member = column >= 0 ? layout->columns[column] : text;
+    if (f) {
+        pointer_member(field_at, pointer, f->name);
+        column_member(at, field_at, f, column, &member);
+    } else if (column >= 0) {
+        pointer_member(at, pointer, member);
+    } else {
+        memmove(at, pointer, strlen(pointer) + 1);
+    }
+    if (code == SQLITE_CONSTRAINT_NOTNULL)
+        return problem(im, at, "'%s' is required", member);
+    sql_tidy(text, rule, sizeof(rule));
+    return problem(im, at, "not allowed: the database requires %s", rule);
 }
 
 /* The connection's prepared statement for sql (see cache.c). */
@@ -542,7 +708,7 @@ static enum fr_status row_insert(struct import *im, const char *table,
     for (int i = 0; i < layout->column_count; i++) {
         if (!row->present[i])
             continue;
-        const struct value *v = &row->values[i];
+        const struct schema_value *v = &row->values[i];
         int rc = SQLITE_OK;
         switch (v->type) {
         case SQLITE_INTEGER:
@@ -574,6 +740,7 @@ static enum fr_status check_citation(struct import *im, const struct schema_layo
 {
     static const char *const members[] = {"source", "quoted_in", "quote", "quote_en", NULL};
     char at[POINTER_MAX];
+    size_t before = json_array_size(im->errors);
     enum fr_status status = check_members(im, c, members, NULL, NULL, "citation", pointer);
     const json_t *source = json_object_get(c, "source");
     const json_t *quoted_in = json_object_get(c, "quoted_in");
@@ -601,6 +768,13 @@ static enum fr_status check_citation(struct import *im, const struct schema_layo
     pointer_member(at, pointer, "quote_en");
     if (status == FR_OK && quote_en && !json_is_null(quote_en) && !json_is_string(quote_en))
         status = problem(im, at, "%s", "'quote_en' must be a string or null");
+    /* The schema's own rules, on members that are otherwise right. */
+    for (const char *const *m = members; status == FR_OK && *m; m++) {
+        if (json_array_size(im->errors) > before)
+            break;
+        pointer_member(at, pointer, *m);
+        status = check_named(im, layout, *m, json_string_value(json_object_get(c, *m)), at);
+    }
     return status;
 }
 
@@ -675,9 +849,12 @@ static enum fr_status import_link(struct import *im, const struct schema_table *
     json_t *v;
     json_array_foreach(values, i, v) {
         pointer_index(at, pointer, i);
+        size_t before = json_array_size(im->errors);
         status = json_is_string(v)
                      ? check_column_reference(im, layout, value_column, json_string_value(v), at)
                      : problem(im, at, "%s", "expected an id string");
+        if (status == FR_OK && json_array_size(im->errors) == before)
+            status = check_named(im, layout, link->value_column, json_string_value(v), at);
         if (status != FR_OK || !clean(im))
             continue;
         if (!stmt && (status = prepare(im, sql, pointer, &stmt)) != FR_OK)
@@ -755,7 +932,12 @@ static enum fr_status import_record(struct import *im, const struct schema_table
         if (strcmp(key, "citations") == 0 || nested_table(table, key))
             continue;
         pointer_member(at, pointer, key);
+        size_t before = json_array_size(im->errors);
         status = import_member(im, table, layout, key, value, at, &row);
+        if (status == FR_OK && json_array_size(im->errors) == before && json_is_string(value) &&
+            table->kind == SCHEMA_CHILD && im->check_references && layout->key_column >= 0 &&
+            strcmp(key, layout->columns[layout->key_column]) == 0)
+            status = check_key_free(im, table, layout, json_string_value(value), pointer, at);
         if (status != FR_OK)
             return status;
     }
@@ -807,6 +989,7 @@ enum fr_status schema_import(struct schema_cache *cache, const struct schema_tab
         im.top_id = json_string_value(json_object_get(record, "id"));
         status = import_record(&im, table, record, NULL, at);
     }
+    json_decref(im.keys);
     if (status == FR_OK && !clean(&im)) {
         /* A seed is fixed by hand, one problem at a time: name the first. */
         json_t *first = json_array_get(im.errors, 0);
@@ -828,6 +1011,7 @@ enum fr_status schema_import_record(struct schema_cache *cache, const struct sch
                         .top_id = json_string_value(json_object_get(record, "id")),
                         .error = error, .error_size = error_size};
     enum fr_status status = import_record(&im, table, record, NULL, "");
+    json_decref(im.keys);
     if (status == FR_OK && !clean(&im))
         status = FR_EINVAL;
     return status;

@@ -1,10 +1,10 @@
 /*
  * The store's private map between JSON records and SQLite rows. Tables are
- * described once here; their columns and foreign keys are read from the
- * database itself (PRAGMA table_info, foreign_key_list), and the naming
- * conventions of migrations.c group them into JSON fields: dates, money,
- * booleans and plain values. Also the store handle, shared by store.c and
- * write.c.
+ * described once here; their columns, foreign keys and CHECK constraints are
+ * read from the database itself (PRAGMA table_info, foreign_key_list, the
+ * CREATE TABLE text), and the naming conventions of migrations.c group them
+ * into JSON fields: dates, money, booleans and plain values. Also the store
+ * handle, shared by store.c and write.c.
  */
 #ifndef FRONTIER_STORE_SCHEMA_H
 #define FRONTIER_STORE_SCHEMA_H
@@ -32,6 +32,71 @@ struct schema_table {
     const char *value_column;  /* LINK: the column holding each id */
 };
 
+/* ---- checks: the CHECK constraints a layout can judge itself ----------- */
+
+/* A CHECK constraint whose expression is a conjunction of these terms, all
+ * about one column, is judged before the INSERT, so that a body's every
+ * problem is found at once and described in words. Any other CHECK is left
+ * to SQLite. */
+enum schema_term_kind {
+    SCHEMA_TERM_IN,      /* column IN ('a', 'b', ...) or IN (0, 1) */
+    SCHEMA_TERM_COMPARE, /* column <op> number */
+    SCHEMA_TERM_LENGTH,  /* length(column) <op> number */
+    SCHEMA_TERM_ONLY,    /* column NOT GLOB '*[^set]*': only characters of the set */
+    SCHEMA_TERM_FIRST,   /* column GLOB '[set]*': the first character is of the set */
+};
+
+enum schema_term_op {
+    SCHEMA_OP_EQ,
+    SCHEMA_OP_GT,
+    SCHEMA_OP_GE,
+    SCHEMA_OP_LT,
+    SCHEMA_OP_LE,
+    SCHEMA_OP_BETWEEN, /* low <= x <= high */
+};
+
+#define SCHEMA_CHECK_TERMS 4
+#define SCHEMA_CHECK_TEXT 320
+
+struct schema_term {
+    enum schema_term_kind kind;
+    enum schema_term_op op; /* COMPARE, LENGTH */
+    double low, high;       /* COMPARE, LENGTH: the number; high only for BETWEEN */
+    bool numeric;           /* IN: the values are numbers, not text */
+    int count;              /* IN: how many values */
+    size_t text;            /* IN: offset in the check's text of the first value,
+                               each NUL-ended; ONLY, FIRST: of the GLOB pattern */
+    size_t set, set_len;    /* ONLY, FIRST: the bracket expression's characters */
+};
+
+struct schema_check {
+    int column; /* the layout's column the expression is about */
+    struct schema_term terms[SCHEMA_CHECK_TERMS];
+    int term_count;
+    char text[SCHEMA_CHECK_TEXT]; /* the values and patterns the terms point into */
+    size_t text_len;
+};
+
+/* A column's value as an INSERT binds it: NULL, integer, real or borrowed text. */
+struct schema_value {
+    int type; /* SQLITE_NULL, SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_TEXT */
+    long long integer;
+    double real;
+    const char *text;
+};
+
+/* Whether the check holds for value, as SQLite would judge it. NULL
+ * passes (SQL: a CHECK only fails when false), and so does a value of a type
+ * a term cannot compare (SQLite judges those at the INSERT). Both borrowed. */
+bool schema_check_allows(const struct schema_check *check, const struct schema_value *value);
+
+/* What the check requires, as a sentence about the refused value for a
+ * problem's detail: "'news' is not allowed: expected one of article, post",
+ * "must be greater than 0". check and value are borrowed; out (size bytes,
+ * the caller's) always ends with NUL, the sentence cut if it does not fit. */
+void schema_check_describe(const struct schema_check *check, const struct schema_value *value,
+                           char *out, size_t size);
+
 /* ---- layouts ---------------------------------------------------------- */
 
 #define SCHEMA_MAX_COLUMNS 40
@@ -47,10 +112,14 @@ struct schema_field {
     int column_count;
 };
 
+#define SCHEMA_MAX_CHECKS SCHEMA_MAX_COLUMNS
+
 struct schema_layout {
     char columns[SCHEMA_MAX_COLUMNS][SCHEMA_NAME_MAX];
     int types[SCHEMA_MAX_COLUMNS];
     bool required[SCHEMA_MAX_COLUMNS]; /* NOT NULL without a default, not the key */
+    bool not_null[SCHEMA_MAX_COLUMNS]; /* NOT NULL, with a default or not */
+    int key_column;                    /* the one-column primary key, or -1 */
     /* Foreign keys (PRAGMA foreign_key_list): the table and column a column
      * refers to, both "" when it refers to nothing. */
     char ref_tables[SCHEMA_MAX_COLUMNS][SCHEMA_NAME_MAX];
@@ -58,10 +127,15 @@ struct schema_layout {
     int column_count;
     struct schema_field fields[SCHEMA_MAX_COLUMNS];
     int field_count;
+    /* The CHECK constraints of the table that schema_check_allows() can
+     * judge, each about one column; the others are SQLite's alone. */
+    struct schema_check checks[SCHEMA_MAX_CHECKS];
+    int check_count;
 };
 
-/* Reads a table's columns from the database and groups them into fields.
- * table comes from schema_tables, never from input. */
+/* Reads a table's columns from the database, groups them into fields and
+ * reads its CHECK constraints. table comes from schema_tables, never from
+ * input. */
 enum fr_status schema_layout_load(sqlite3 *db, const char *table, struct schema_layout *layout,
                            char *error, size_t error_size);
 /* The index of a column, or -1. */

@@ -426,9 +426,18 @@ START_TEST(test_invalid_records_are_refused)
         {"organizations", "{\"id\": \"acme\", \"name\": 5, \"kind\": \"ai_lab\", CITE}",
          "/0/name: expected a string"},
         {"organizations", "{\"id\": \"acme\", \"name\": \"Acme\", \"kind\": \"cult\", CITE}",
-         "CHECK constraint failed"},
+         "organizations: /0/kind: 'cult' is not allowed: expected one of ai_lab, "
+         "technology_company, bank, evaluator, media, chip_maker"},
         {"organizations", "{\"id\": \"Acme Corp\", \"name\": \"Acme\", \"kind\": \"ai_lab\", CITE}",
-         "CHECK constraint failed"},
+         "organizations: /0/id: must be 1 to 64 characters of a-z, 0-9 and '-', starting with a "
+         "lower-case letter or a digit"},
+        {"organizations", "{\"id\": \"acme\", \"name\": \"Acme\", \"kind\": \"ai_lab\", "
+                          "\"country\": \"usa\", CITE}",
+         "organizations: /0/country: must be 2 characters long"},
+        {"clusters", "{\"id\": \"c\", \"name\": \"C\", \"operator\": \"xai\", "
+                     "\"capacities\": [{\"id\": \"c-1\", \"gpu_count\": 0, "
+                     "\"status\": \"done\", CITE}], CITE}",
+         "clusters: /0/capacities/0/gpu_count: must be greater than 0"},
         {"organizations", "{\"name\": \"Acme\", \"kind\": \"ai_lab\", CITE}", "needs a string 'id'"},
         {"organizations", "{\"id\": \"acme\", \"name\": \"Acme\", \"kind\": \"ai_lab\", "
                           "\"founded\": {\"value\": \"2023-13\", \"precision\": \"month\"}, CITE}",

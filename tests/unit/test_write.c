@@ -587,26 +587,241 @@ START_TEST(test_unknown_references)
 }
 END_TEST
 
-/* What only the database knows (its CHECKs, ids taken by other records)
- * still comes back as a problem at the member's pointer. */
-START_TEST(test_constraints_name_their_member)
+/* ---- the schema's own rules ------------------------------------------------ */
+
+/* What the id CHECK of every table (migrations.c, ID_CHECK) requires. */
+#define ID_RULE                                                                           \
+    "must be 1 to 64 characters of a-z, 0-9 and '-', starting with a lower-case letter " \
+    "or a digit"
+
+/* What only the database used to find, one INSERT at a time and once all
+ * else was right (its CHECKs and NOT NULLs, ids taken by other records),
+ * comes back with the body's other problems in one answer, each at its
+ * member and in words. */
+START_TEST(test_database_rules_listed_at_once)
 {
     struct fr_store *store = open_memory();
+    /* A malformed id, a kind not in the list and an unknown publisher. */
+    assert_invalid(store, FR_WRITE_CREATE, "sources", NULL,
+        "{\"id\": \"Reuters Report\", \"kind\": \"news\", \"title\": \"T\", "
+        "\"publisher\": \"reuters\", " CITE "}",
+        "[{\"pointer\": \"/id\", \"detail\": \"" ID_RULE "\"},"
+        " {\"pointer\": \"/kind\", \"detail\": \"'news' is not allowed: expected one of article, "
+        "livestream, post, evaluation, statement, media_report, earnings_report\"},"
+        " {\"pointer\": \"/publisher\", \"detail\": \"no organizations record with id "
+        "'reuters'\"}]");
+    /* CHECKs, an unknown member and a missing required one, together. */
     assert_invalid(store, FR_WRITE_CREATE, "organizations", NULL,
-        "{\"id\": \"acme\", \"name\": \"Acme\", \"kind\": \"cult\", " CITE "}",
-        "[{\"pointer\": \"/kind\", \"detail\": \"CHECK constraint failed: kind IN ('ai_lab',"
-        "'technology_company',    'bank','evaluator','media','chip_maker')\"}]");
+        "{\"id\": \"acme\", \"name\": null, \"kind\": \"cult\", \"country\": \"USA\", "
+        "\"bogus\": 1, " CITE "}",
+        "[{\"pointer\": \"/kind\", \"detail\": \"'cult' is not allowed: expected one of ai_lab, "
+        "technology_company, bank, evaluator, media, chip_maker\"},"
+        " {\"pointer\": \"/country\", \"detail\": \"must be 2 characters long\"},"
+        " {\"pointer\": \"/bogus\", \"detail\": \"unknown field 'bogus'\"},"
+        " {\"pointer\": \"/name\", \"detail\": \"'name' is required\"}]");
+    /* Members of dates and money the schema checks are checked by their own
+     * rules first, and said once. */
     assert_invalid(store, FR_WRITE_CREATE, "organizations", NULL,
-        "{\"id\": \"Acme Corp\", \"name\": \"Acme\", \"kind\": \"ai_lab\", " CITE "}",
-        "[{\"pointer\": \"/id\", \"detail\": \"CHECK constraint failed: length(id) BETWEEN 1 AND "
-        "64 AND id NOT GLOB '*[^a-z0-9-]*' AND id GLOB '[a-z0-9]*'\"}]");
-    /* A claim id another model's claim already has. */
+        "{\"id\": \"acme\", \"name\": \"Acme\", \"kind\": \"ai_lab\", \"founded\": {\"value\": "
+        "\"2023\", \"precision\": \"decade\"}, " CITE "}",
+        "[{\"pointer\": \"/founded\", \"detail\": \"invalid date: precision must be year, "
+        "quarter, month, week, day or minute\"}]");
+    fr_store_close(store);
+}
+END_TEST
+
+/* Each form of CHECK the migrations use, judged as SQLite would judge it:
+ * what it refuses is named, what it takes is stored. */
+START_TEST(test_each_check_form)
+{
+    struct fr_store *store = open_memory();
+    struct fr_write_result result;
+    char body[512], id[80];
+
+    /* length(id) BETWEEN 1 AND 64 AND id NOT GLOB '*[^a-z0-9-]*' AND
+     * id GLOB '[a-z0-9]*': one problem, whichever part fails. */
+    static const char *const bad_ids[] = {"", "-acme", "Acme", "acme_corp", "acm\xc3\xa9",
+                                          "acme corp", NULL};
+    for (const char *const *bad = bad_ids; *bad; bad++) {
+        test_format(body, sizeof(body),
+                    "{\"id\": \"%s\", \"name\": \"P\", \"role\": \"r\", " CITE "}", *bad);
+        assert_invalid(store, FR_WRITE_CREATE, "people", NULL, body,
+                       "[{\"pointer\": \"/id\", \"detail\": \"" ID_RULE "\"}]");
+    }
+    memset(id, 'a', 65);
+    id[65] = '\0';
+    test_format(body, sizeof(body), "{\"id\": \"%s\", \"name\": \"P\", \"role\": \"r\", " CITE "}",
+                id);
+    assert_invalid(store, FR_WRITE_CREATE, "people", NULL, body,
+                   "[{\"pointer\": \"/id\", \"detail\": \"" ID_RULE "\"}]");
+    id[64] = '\0';
+    const char *const good_ids[] = {"a", "0day", "a-", id, NULL};
+    for (const char *const *good = good_ids; *good; good++) {
+        test_format(body, sizeof(body),
+                    "{\"id\": \"%s\", \"name\": \"P\", \"role\": \"r\", " CITE "}", *good);
+        ck_assert_msg(write_text(store, FR_WRITE_CREATE, "people", NULL, body, 0, &result) ==
+                          FR_OK, "id '%s' was refused", *good);
+        fr_write_result_cleanup(&result);
+    }
+
+    /* column IN ('a', ...), two of them in one body. */
+    assert_invalid(store, FR_WRITE_CREATE, "results", NULL,
+        "{\"id\": \"r-1\", \"model\": \"grok-4\", \"benchmark\": \"aime-2025\", \"score\": 1, "
+        "\"evaluator\": \"xai\", \"evaluator_relationship\": \"self\", \"tools\": \"None\", "
+        "\"known_since\": {\"value\": \"2025\", \"precision\": \"year\"}, "
+        "\"source\": \"xai-grok4-livestream\", " CITE "}",
+        "[{\"pointer\": \"/evaluator_relationship\", \"detail\": \"'self' is not allowed: "
+        "expected one of first_party, third_party\"},"
+        " {\"pointer\": \"/tools\", \"detail\": \"'None' is not allowed: expected one of none, "
+        "enabled, unspecified\"}]");
+
+    /* column > 0, for two columns; 1 is taken. */
+    assert_invalid(store, FR_WRITE_CREATE, "benchmarks", NULL,
+        "{\"id\": \"b-1\", \"name\": \"B\", \"kind\": \"exam\", \"unit\": \"percent\", "
+        "\"is_higher_better\": true, \"question_count\": 0, \"subject_count_min\": -3, " CITE "}",
+        "[{\"pointer\": \"/question_count\", \"detail\": \"must be greater than 0\"},"
+        " {\"pointer\": \"/subject_count_min\", \"detail\": \"must be greater than 0\"}]");
+    ck_assert_int_eq(write_text(store, FR_WRITE_CREATE, "benchmarks", NULL,
+        "{\"id\": \"b-1\", \"name\": \"B\", \"kind\": \"exam\", \"unit\": \"percent\", "
+        "\"is_higher_better\": true, \"question_count\": 1, \"subject_count_min\": 1, " CITE "}",
+        0, &result), FR_OK);
+    fr_write_result_cleanup(&result);
+
+    /* length(country) = 2, in characters as SQLite counts them, not bytes. */
+    assert_invalid(store, FR_WRITE_CREATE, "organizations", NULL,
+        "{\"id\": \"acme\", \"name\": \"Acme\", \"kind\": \"ai_lab\", \"country\": \"U\", " CITE "}",
+        "[{\"pointer\": \"/country\", \"detail\": \"must be 2 characters long\"}]");
+    ck_assert_int_eq(write_text(store, FR_WRITE_CREATE, "organizations", NULL,
+        "{\"id\": \"acme\", \"name\": \"Acme\", \"kind\": \"ai_lab\", \"country\": "
+        "\"\xc3\x85\xc3\x85\", " CITE "}", 0, &result), FR_OK);
+    fr_write_result_cleanup(&result);
+
+    /* NOT NULL with a default: null is refused, leaving it out takes it. */
+    static const char financial[] =
+        "{\"id\": \"f-1\", \"metric\": \"revenue\", \"kind\": \"actual\", \"period\": "
+        "{\"value\": \"2025\", \"precision\": \"year\"}, \"source\": \"yicai-grok4-article\", ";
+    test_format(body, sizeof(body), "%s\"bound\": null, " CITE "}", financial);
+    assert_invalid(store, FR_WRITE_CREATE, "financials", NULL, body,
+                   "[{\"pointer\": \"/bound\", \"detail\": \"'bound' must not be null: leave it "
+                   "out for its default\"}]");
+    test_format(body, sizeof(body), "%s" CITE "}", financial);
+    ck_assert_int_eq(write_text(store, FR_WRITE_CREATE, "financials", NULL, body, 0, &result),
+                     FR_OK);
+    ck_assert_str_eq(member_str(result.record, "bound"), "exact");
+    fr_write_result_cleanup(&result);
+    fr_store_close(store);
+}
+END_TEST
+
+/* Children are held to the same rules, each problem at its full pointer;
+ * a child's id must be new in the database and in the body. */
+START_TEST(test_database_rules_in_children)
+{
+    struct fr_store *store = open_memory();
+    struct fr_write_result result;
+    assert_invalid(store, FR_WRITE_CREATE, "clusters", NULL,
+        "{\"id\": \"colossus-3\", \"name\": \"Colossus 3\", \"operator\": \"xai\", "
+        "\"capacities\": ["
+        "{\"id\": \"Cap 1\", \"gpu_count\": 0, \"status\": \"built\", " CITE "}, "
+        "{\"id\": \"colossus-2024-07\", \"gpu_count\": 10, \"status\": \"done\", " CITE "}, "
+        "{\"id\": \"c-dup\", \"gpu_count\": 10, \"status\": \"planned\", " CITE "}, "
+        "{\"id\": \"c-dup\", \"gpu_count\": -1, \"status\": \"planned\", " CITE "}], " CITE "}",
+        "[{\"pointer\": \"/capacities/0/id\", \"detail\": \"" ID_RULE "\"},"
+        " {\"pointer\": \"/capacities/0/gpu_count\", \"detail\": \"must be greater than 0\"},"
+        " {\"pointer\": \"/capacities/0/status\", \"detail\": \"'built' is not allowed: "
+        "expected one of done, planned, slipped, cancelled\"},"
+        " {\"pointer\": \"/capacities/1/id\", \"detail\": \"a record with this id already "
+        "exists\"},"
+        " {\"pointer\": \"/capacities/3/id\", \"detail\": \"the record at /capacities/2 has this "
+        "id already\"},"
+        " {\"pointer\": \"/capacities/3/gpu_count\", \"detail\": \"must be greater than 0\"}]");
     assert_invalid(store, FR_WRITE_CREATE, "models", NULL,
         "{\"id\": \"grok-5\", \"name\": \"Grok 5\", \"organization\": \"xai\", "
-        "\"kind\": \"language_model\", \"status\": \"planned\", \"claims\": [{\"id\": "
-        "\"grok-4-most-powerful-ai-model\", \"kind\": \"statement\", \"statement\": \"s\", "
-        CITE "}], " CITE "}",
-        "[{\"pointer\": \"/claims/0/id\", \"detail\": \"a record with this id already exists\"}]");
+        "\"kind\": \"language_model\", \"status\": \"rumoured\", \"claims\": [{\"id\": "
+        "\"grok-4-most-powerful-ai-model\", \"kind\": \"statement\", \"comparator\": \"approx\", "
+        "\"statement\": \"s\", " CITE "}], " CITE "}",
+        "[{\"pointer\": \"/status\", \"detail\": \"'rumoured' is not allowed: expected one of "
+        "released, announced, planned, cancelled\"},"
+        " {\"pointer\": \"/claims/0/id\", \"detail\": \"a record with this id already exists\"},"
+        " {\"pointer\": \"/claims/0/comparator\", \"detail\": \"'approx' is not allowed: "
+        "expected one of eq, gt, ge, lt, le, about\"}]");
+
+    /* Taken when right; a replace keeps its children's own ids. */
+    static const char cluster[] =
+        "{\"id\": \"colossus-3\", \"name\": \"Colossus 3\", \"operator\": \"xai\", "
+        "\"capacities\": [{\"id\": \"colossus-3-a\", \"gpu_count\": 1, \"status\": "
+        "\"planned\", " CITE "}], " CITE "}";
+    ck_assert_int_eq(write_text(store, FR_WRITE_CREATE, "clusters", NULL, cluster, 0, &result),
+                     FR_OK);
+    fr_write_result_cleanup(&result);
+    ck_assert_int_eq(write_text(store, FR_WRITE_REPLACE, "clusters", "colossus-3", cluster, 1,
+                                &result), FR_OK);
+    fr_write_result_cleanup(&result);
+    fr_store_close(store);
+}
+END_TEST
+
+/* The rules come from the database's CREATE TABLE text, not from a list in
+ * the code: a schema whose CHECKs differ is judged by its own, in every form
+ * the importer reads; a CHECK it cannot read stays SQLite's, and SQLite's
+ * refusal is still put at the member, its SQL tidied. */
+START_TEST(test_checks_are_read_from_the_schema)
+{
+    char path[512];
+    sqlite3 *db = NULL;
+    struct fr_write_result result;
+
+    file_path(path, sizeof(path), "checks.db");
+    fr_store_close(open_store(path));
+    ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_exec(db,
+        "PRAGMA writable_schema = ON;"
+        "UPDATE sqlite_schema SET sql = replace(replace(replace(replace(replace(sql,"
+        " 'name TEXT NOT NULL,', 'name TEXT NOT NULL CHECK (length(name) > 1),'),"
+        " 'abbreviation TEXT,', 'abbreviation TEXT CHECK (length(abbreviation) <= 12 AND "
+        "abbreviation NOT GLOB ''*[^A-Z0-9]*'' AND abbreviation GLOB ''[A-Z]*''),'),"
+        " 'question_count > 0', 'question_count BETWEEN 10 AND 500'),"
+        " 'subject_count_min > 0', 'subject_count_min IN (1, 2, 3)'),"
+        " 'description TEXT,', 'description TEXT CHECK (description <>  note' || char(10) ||"
+        " '      OR note IS NULL),')"
+        " WHERE type = 'table' AND name = 'benchmarks';"
+        "UPDATE sqlite_schema SET sql = replace(sql, 'gpu_count > 0',"
+        " 'gpu_count >= 8 AND gpu_count <= 1000000')"
+        " WHERE type = 'table' AND name = 'cluster_capacities';"
+        "PRAGMA writable_schema = OFF;", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+
+    struct fr_store *store = open_store(path);
+    assert_invalid(store, FR_WRITE_CREATE, "benchmarks", NULL,
+        "{\"id\": \"b-1\", \"name\": \"B\", \"abbreviation\": \"ab1\", \"kind\": \"exam\", "
+        "\"unit\": \"percent\", \"is_higher_better\": true, \"question_count\": 5, "
+        "\"subject_count_min\": 7, " CITE "}",
+        "[{\"pointer\": \"/name\", \"detail\": \"must be at least 2 characters long\"},"
+        " {\"pointer\": \"/abbreviation\", \"detail\": \"must be at most 12 characters of A-Z "
+        "and 0-9, starting with a capital letter\"},"
+        " {\"pointer\": \"/question_count\", \"detail\": \"must be from 10 to 500\"},"
+        " {\"pointer\": \"/subject_count_min\", \"detail\": \"7 is not allowed: expected one of "
+        "1, 2, 3\"}]");
+    assert_invalid(store, FR_WRITE_CREATE, "clusters", NULL,
+        "{\"id\": \"c\", \"name\": \"C\", \"operator\": \"xai\", \"capacities\": [{\"id\": "
+        "\"c-1\", \"gpu_count\": 4, \"status\": \"done\", " CITE "}], " CITE "}",
+        "[{\"pointer\": \"/capacities/0/gpu_count\", \"detail\": \"must be at least 8 and at "
+        "most 1000000\"}]");
+
+    /* Unreadable (two columns): SQLite refuses the INSERT, in words. */
+    static const char benchmark[] =
+        "{\"id\": \"b-2\", \"name\": \"BB\", \"abbreviation\": \"B2\", \"kind\": \"exam\", "
+        "\"unit\": \"percent\", \"is_higher_better\": true, \"question_count\": 10, "
+        "\"subject_count_min\": 1, \"description\": \"same\", ";
+    char body[512];
+    test_format(body, sizeof(body), "%s\"note\": \"same\", " CITE "}", benchmark);
+    assert_invalid(store, FR_WRITE_CREATE, "benchmarks", NULL, body,
+                   "[{\"pointer\": \"/description\", \"detail\": \"not allowed: the database "
+                   "requires description <> note OR note IS NULL\"}]");
+    test_format(body, sizeof(body), "%s\"note\": \"other\", " CITE "}", benchmark);
+    ck_assert_int_eq(write_text(store, FR_WRITE_CREATE, "benchmarks", NULL, body, 0, &result),
+                     FR_OK);
+    fr_write_result_cleanup(&result);
     fr_store_close(store);
 }
 END_TEST
@@ -652,7 +867,9 @@ START_TEST(test_conflicts)
     assert_invalid(store, FR_WRITE_REPLACE, "organizations", "openai",
                    "{\"id\": 1, \"name\": \"OpenAI\", \"kind\": \"sect\", \"x\": 1, " CITE "}",
                    "[{\"pointer\": \"/id\", \"detail\": \"an id cannot change: this record's is "
-                   "'openai'\"}, {\"pointer\": \"/x\", \"detail\": \"unknown field 'x'\"}]");
+                   "'openai'\"}, {\"pointer\": \"/kind\", \"detail\": \"'sect' is not allowed: "
+                   "expected one of ai_lab, technology_company, bank, evaluator, media, "
+                   "chip_maker\"}, {\"pointer\": \"/x\", \"detail\": \"unknown field 'x'\"}]");
     fr_store_close(store);
 }
 END_TEST
@@ -995,7 +1212,10 @@ static Suite *write_suite(void)
     tcase_add_test(tc, test_read_only_and_derived_members);
     tcase_add_test(tc, test_citations_are_required);
     tcase_add_test(tc, test_unknown_references);
-    tcase_add_test(tc, test_constraints_name_their_member);
+    tcase_add_test(tc, test_database_rules_listed_at_once);
+    tcase_add_test(tc, test_each_check_form);
+    tcase_add_test(tc, test_database_rules_in_children);
+    tcase_add_test(tc, test_checks_are_read_from_the_schema);
     tcase_add_test(tc, test_conflicts);
     tcase_add_test(tc, test_still_referenced);
     tcase_add_test(tc, test_idempotency_key);
