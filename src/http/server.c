@@ -59,6 +59,13 @@ struct fr_server {
     pthread_mutex_t log_lock;
     bool capturing;
     char start_message[256];
+    /* Writes run on their own thread (see "writes off the polling threads"). */
+    pthread_t writer;
+    bool writer_started;
+    pthread_mutex_t jobs_lock;
+    pthread_cond_t jobs_ready;
+    struct request_context *jobs_head, *jobs_tail;
+    bool writer_stopping; /* under jobs_lock */
 };
 
 /* What became of a request's body as it arrived. */
@@ -94,6 +101,13 @@ struct request_context {
     char client[INET6_ADDRSTRLEN];      /* "" when unknown */
     char *method_name;                  /* owned copies */
     char *path;
+    /* A write handed to the writer thread: its connection is suspended
+     * meanwhile, and the request and response live here (owned). */
+    enum { JOB_NONE, JOB_QUEUED, JOB_DONE } job;
+    struct MHD_Connection *connection;
+    struct fr_request *job_req;
+    struct fr_response *job_resp;
+    struct request_context *next_job;
 };
 
 /* ---- messages ------------------------------------------------------- */
@@ -589,6 +603,108 @@ static enum MHD_Result answer(struct fr_server *server, struct MHD_Connection *c
     return result;
 }
 
+/* ---- writes off the polling threads ------------------------------------
+ *
+ * libmicrohttpd's pool threads each own the connections they accepted, so a
+ * handler that takes long (a write: a durable commit, then a new snapshot
+ * built) would stall every other connection of its thread, readers
+ * included. Writes therefore run on one thread of their own: the polling
+ * thread suspends the write's connection, queues it and goes on serving the
+ * rest; the writer runs the handler and resumes the connection, and
+ * libmicrohttpd calls on_request again, which queues the answer. Writes are
+ * applied one at a time anyway (src/edit/), so one thread loses nothing.
+ */
+
+static bool runs_on_writer(enum fr_method method)
+{
+    return method == FR_METHOD_POST || method == FR_METHOD_PUT ||
+           method == FR_METHOD_PATCH || method == FR_METHOD_DELETE;
+}
+
+/* Queues the request (copied into the context; what it points to stays
+ * alive while the connection is suspended). False when the writer is not
+ * running or memory ran out: the caller then answers in place. */
+static bool hand_to_writer(struct fr_server *server, struct MHD_Connection *connection,
+                           struct request_context *context, const struct fr_request *req)
+{
+    if (!server->writer_started)
+        return false;
+    context->job_req = malloc(sizeof *context->job_req);
+    context->job_resp = malloc(sizeof *context->job_resp);
+    if (context->job_req == NULL || context->job_resp == NULL) {
+        free(context->job_req);
+        free(context->job_resp);
+        context->job_req = NULL;
+        context->job_resp = NULL;
+        return false;
+    }
+    *context->job_req = *req;
+    fr_response_init(context->job_resp);
+    context->connection = connection;
+    context->next_job = NULL;
+
+    pthread_mutex_lock(&server->jobs_lock);
+    bool open = !server->writer_stopping;
+    if (open) {
+        /* Suspended before the writer can see it, so that its resume never
+         * comes first. */
+        context->job = JOB_QUEUED;
+        MHD_suspend_connection(connection);
+        if (server->jobs_tail != NULL)
+            server->jobs_tail->next_job = context;
+        else
+            server->jobs_head = context;
+        server->jobs_tail = context;
+        pthread_cond_signal(&server->jobs_ready);
+    }
+    pthread_mutex_unlock(&server->jobs_lock);
+    if (!open) {
+        free(context->job_req);
+        free(context->job_resp);
+        context->job_req = NULL;
+        context->job_resp = NULL;
+    }
+    return open;
+}
+
+/* The writer: runs queued writes in order until stopped and drained. */
+static void *writer_main(void *arg)
+{
+    struct fr_server *server = arg;
+    for (;;) {
+        pthread_mutex_lock(&server->jobs_lock);
+        while (server->jobs_head == NULL && !server->writer_stopping)
+            pthread_cond_wait(&server->jobs_ready, &server->jobs_lock);
+        struct request_context *job = server->jobs_head;
+        if (job != NULL) {
+            server->jobs_head = job->next_job;
+            if (server->jobs_head == NULL)
+                server->jobs_tail = NULL;
+        }
+        pthread_mutex_unlock(&server->jobs_lock);
+        if (job == NULL)
+            return NULL; /* stopping, and nothing left */
+        fr_router_dispatch(server->routes, job->job_req, job->job_resp);
+        job->job = JOB_DONE;
+        MHD_resume_connection(job->connection);
+    }
+}
+
+/* The second half of a write: queues the answer the writer made. */
+static enum MHD_Result answer_job(struct fr_server *server, struct MHD_Connection *connection,
+                                  struct request_context *context)
+{
+    enum MHD_Result result = answer(server, connection, context, context->job_req,
+                                    context->job_resp);
+    fr_response_cleanup(context->job_resp);
+    free(context->job_req);
+    free(context->job_resp);
+    context->job_req = NULL;
+    context->job_resp = NULL;
+    context->job = JOB_NONE;
+    return result;
+}
+
 /*
  * libmicrohttpd calls this at least twice per request: once when the
  * headers are in, once per piece of the body, and once more after it. The
@@ -613,6 +729,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection,
     enum MHD_Result result;
 
     (void)version;
+    if (context != NULL && context->job == JOB_DONE)
+        return answer_job(server, connection, context);
     if (context == NULL) {
         context = arrive(server, connection, method);
         if (context == NULL)
@@ -637,6 +755,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection,
     else if (context->body_state == BODY_NO_MEMORY)
         fr_response_problem(&resp, &req, 500, "internal-error", "Internal Server Error",
                             "there was no memory to keep the request body", NULL);
+    else if (runs_on_writer(req.method) && hand_to_writer(server, connection, context, &req))
+        return MHD_YES; /* answered when the writer resumes the connection */
     else
         fr_router_dispatch(server->routes, &req, &resp);
     result = answer(server, connection, context, &req, &resp);
@@ -689,6 +809,10 @@ static void on_completed(void *cls, struct MHD_Connection *connection, void **co
     if (context->snapshot != NULL && server->snapshots.release != NULL)
         server->snapshots.release(server->snapshots.ctx, context->snapshot);
     fr_buf_cleanup(&context->body);
+    if (context->job_resp != NULL)
+        fr_response_cleanup(context->job_resp);
+    free(context->job_req);
+    free(context->job_resp);
     free(context->method_name);
     free(context->path);
     free(context);
@@ -729,7 +853,8 @@ enum fr_status fr_server_start(const struct fr_server_options *options,
     union address address;
     bool ipv6 = false;
     bool lock_ready = false;
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_TURBO | MHD_USE_ERROR_LOG;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_TURBO | MHD_USE_ERROR_LOG |
+                     MHD_ALLOW_SUSPEND_RESUME;
     const union MHD_DaemonInfo *info;
     int saved_errno;
     struct MHD_OptionItem pool[] = {{MHD_OPTION_END, 0, NULL}, {MHD_OPTION_END, 0, NULL}};
@@ -765,6 +890,8 @@ enum fr_status fr_server_start(const struct fr_server_options *options,
         goto out;
     }
     lock_ready = true;
+    pthread_mutex_init(&server->jobs_lock, NULL);
+    pthread_cond_init(&server->jobs_ready, NULL);
     server->routes = options->routes;
     server->docs = options->docs;
     server->policy = options->policy;
@@ -822,14 +949,19 @@ enum fr_status fr_server_start(const struct fr_server_options *options,
 
     info = MHD_get_daemon_info(server->daemon, MHD_DAEMON_INFO_BIND_PORT);
     server->port = info != NULL && info->port != 0 ? info->port : options->port;
+    /* Without the thread, writes are answered on the polling threads. */
+    server->writer_started = pthread_create(&server->writer, NULL, writer_main, server) == 0;
 
     *out = server;
     server = NULL;
 
 out:
     if (server != NULL) {
-        if (lock_ready)
+        if (lock_ready) {
             pthread_mutex_destroy(&server->log_lock);
+            pthread_mutex_destroy(&server->jobs_lock);
+            pthread_cond_destroy(&server->jobs_ready);
+        }
         free(server);
     }
     return status;
@@ -845,14 +977,26 @@ void fr_server_begin_shutdown(struct fr_server *server)
     atomic_store_explicit(&server->shutting_down, true, memory_order_relaxed);
 }
 
-/* MHD_stop_daemon joins the pool's threads, so requests in flight finish and
- * their completion callbacks release their snapshots before this returns. */
+/* The writer finishes the writes queued (and resumes their connections)
+ * first, since libmicrohttpd must not stop with a connection suspended;
+ * writes that arrive after are answered in place. MHD_stop_daemon then
+ * joins the pool's threads, so requests in flight finish and their
+ * completion callbacks release their snapshots before this returns. */
 void fr_server_free(struct fr_server *server)
 {
     if (server == NULL)
         return;
+    if (server->writer_started) {
+        pthread_mutex_lock(&server->jobs_lock);
+        server->writer_stopping = true;
+        pthread_cond_signal(&server->jobs_ready);
+        pthread_mutex_unlock(&server->jobs_lock);
+        pthread_join(server->writer, NULL);
+    }
     if (server->daemon != NULL)
         MHD_stop_daemon(server->daemon);
     pthread_mutex_destroy(&server->log_lock);
+    pthread_mutex_destroy(&server->jobs_lock);
+    pthread_cond_destroy(&server->jobs_ready);
     free(server);
 }
