@@ -156,6 +156,11 @@ int main(int argc, char *argv[])
         .metrics = metrics,
         .access_log = access_log,
         .max_body_bytes = config.max_body_bytes,
+        .max_connections = config.max_connections,
+        .max_connections_per_client = config.max_connections_per_client,
+        .idle_timeout = config.idle_timeout,
+        .request_timeout = config.request_timeout,
+        .max_header_bytes = config.max_header_bytes,
         .edits = edits,
     };
     if (fr_server_start(&options, &server, error, sizeof(error)) != FR_OK) {

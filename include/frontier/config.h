@@ -14,11 +14,20 @@
  *   cors_origins   --cors-origins   FRONTIERD_CORS_ORIGINS   * (any origin may read)
  *   access_log     --access-log     FRONTIERD_ACCESS_LOG     off ("stderr" or a file path)
  *   max_body_bytes --max-body-bytes FRONTIERD_MAX_BODY_BYTES 262144 (1024 to 16777216)
+ *   max_connections --max-connections FRONTIERD_MAX_CONNECTIONS 1024 (1 to 1048576)
+ *   max_connections_per_client --max-connections-per-client
+ *                    FRONTIERD_MAX_CONNECTIONS_PER_CLIENT 64 (1 to 1048576)
+ *   idle_timeout   --idle-timeout   FRONTIERD_IDLE_TIMEOUT   15 (seconds, 1 to 3600)
+ *   request_timeout --request-timeout FRONTIERD_REQUEST_TIMEOUT 30 (seconds, 1 to 3600)
+ *   max_header_bytes --max-header-bytes FRONTIERD_MAX_HEADER_BYTES 16384 (1024 to 65536)
  *   tokens   --tokens    FRONTIERD_TOKENS      (none: no one may write)
  *   config   --config    FRONTIERD_CONFIG      (none)      the INI file to read
  * The INI file has a [server] section (bind, port, threads, docs), a [store]
  * section (db, seed), an [http] section (cache_max_age, cors_origins,
- * access_log, max_body_bytes) and an [auth] section (tokens).
+ * access_log, max_body_bytes and the limits max_connections,
+ * max_connections_per_client, idle_timeout, request_timeout and
+ * max_header_bytes) and an [auth] section (tokens). What each limit bounds
+ * is said in include/frontier/server.h (struct fr_server_options).
  *
  * tokens is the list fr_tokens_parse reads (include/frontier/auth.h):
  * "name:sha256hex" entries separated by commas or blanks. In the INI file
@@ -57,6 +66,11 @@ struct fr_config {
     char cors_origins[FR_CONFIG_ORIGINS_MAX]; /* "*" or "https://a,https://b" */
     char access_log[FR_CONFIG_PATH_MAX];      /* "off", "stderr" or a file path */
     size_t max_body_bytes;                    /* largest request body accepted */
+    unsigned max_connections;                 /* open at once */
+    unsigned max_connections_per_client;      /* open at once from one address */
+    unsigned idle_timeout;                    /* seconds without a byte either way */
+    unsigned request_timeout;                 /* seconds for a whole request */
+    size_t max_header_bytes;                  /* request line and header fields */
     /* The token list as given (validated with fr_tokens_parse, which the
      * daemon calls again to get the tokens); "" when no one may write. */
     char tokens[FR_CONFIG_TOKENS_MAX];

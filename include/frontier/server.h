@@ -43,15 +43,39 @@ struct fr_server_options {
     /* Request bodies larger than this are refused with 413 (before reading
      * them when Content-Length says so); 0 means FR_SERVER_BODY_DEFAULT. */
     size_t max_body_bytes;
+    /* Limits on connections and on how requests arrive; 0 means the
+     * FR_SERVER_*_DEFAULT below. Past max_connections open at once, new
+     * ones wait in the kernel's listen queue until one closes; one past
+     * max_connections_per_client from one address is closed as soon as it
+     * is accepted. One on which nothing is received or sent for
+     * idle_timeout seconds is closed; so is one whose request (head and
+     * body) is not whole
+     * request_timeout seconds after its first byte (checked once a second;
+     * a response being sent is never cut). A request head (request line
+     * and header fields, line ends included) over max_header_bytes is
+     * refused: 414 when the request line alone is over, else 431. */
+    unsigned max_connections;
+    unsigned max_connections_per_client;
+    unsigned idle_timeout;
+    unsigned request_timeout;
+    size_t max_header_bytes;
     struct fr_edits *edits; /* borrowed, may be NULL; outlives the server */
 };
 
 #define FR_SERVER_BODY_DEFAULT (256u * 1024u)
+#define FR_SERVER_CONNECTIONS_DEFAULT 1024u
+#define FR_SERVER_PER_CLIENT_DEFAULT 64u
+#define FR_SERVER_IDLE_TIMEOUT_DEFAULT 15u
+#define FR_SERVER_REQUEST_TIMEOUT_DEFAULT 30u
+#define FR_SERVER_HEADER_DEFAULT (16u * 1024u)
 
 struct fr_server;
 
 /* Starts serving. On failure, error holds one sentence (e.g. the bind address
- * and the OS's reason). The caller frees the server with fr_server_free(). */
+ * and the OS's reason). Raises the soft limit on open files when
+ * max_connections needs more (within the hard limit); FR_EINVAL when even
+ * the hard limit is too low. The caller frees the server with
+ * fr_server_free(). */
 enum fr_status fr_server_start(const struct fr_server_options *options,
                                struct fr_server **out, char *error, size_t error_size);
 

@@ -27,6 +27,20 @@
 #define BODY_MIN 1024u
 #define BODY_MAX 16777216u
 _Static_assert(FR_SERVER_BODY_DEFAULT == 262144, "the usage text and README say 262144");
+/* Connections: the most a Linux kernel lets a process open (fs.nr_open's
+ * default); fr_server_start checks the actual limit on open files. */
+#define CONNECTIONS_MAX 1048576u
+/* Timeouts: an hour is far more than any request of this API needs. */
+#define TIMEOUT_MAX 3600u
+/* Request heads: the smallest still holds a long URL and the usual headers;
+ * the largest keeps libmicrohttpd's memory per connection (the limit plus
+ * 16 KiB) under 100 KiB. */
+#define HEADER_MIN 1024u
+#define HEADER_MAX 65536u
+_Static_assert(FR_SERVER_CONNECTIONS_DEFAULT == 1024 && FR_SERVER_PER_CLIENT_DEFAULT == 64 &&
+                   FR_SERVER_IDLE_TIMEOUT_DEFAULT == 15 &&
+                   FR_SERVER_REQUEST_TIMEOUT_DEFAULT == 30 && FR_SERVER_HEADER_DEFAULT == 16384,
+               "the usage text, config/frontierd.conf and README say these defaults");
 
 #define STRINGIFY_(x) #x
 #define STRINGIFY(x) STRINGIFY_(x)
@@ -51,6 +65,11 @@ enum key {
     KEY_CORS_ORIGINS,
     KEY_ACCESS_LOG,
     KEY_MAX_BODY_BYTES,
+    KEY_MAX_CONNECTIONS,
+    KEY_MAX_CONNECTIONS_PER_CLIENT,
+    KEY_IDLE_TIMEOUT,
+    KEY_REQUEST_TIMEOUT,
+    KEY_MAX_HEADER_BYTES,
     KEY_TOKENS,
     KEY_COUNT
 };
@@ -87,6 +106,20 @@ static const struct key_info keys[KEY_COUNT] = {
     [KEY_MAX_BODY_BYTES] = {"max_body_bytes", "http", "--max-body-bytes",
                             "FRONTIERD_MAX_BODY_BYTES",
                             "an integer number of bytes from 1024 to 16777216"},
+    [KEY_MAX_CONNECTIONS] = {"max_connections", "http", "--max-connections",
+                             "FRONTIERD_MAX_CONNECTIONS", "an integer from 1 to 1048576"},
+    [KEY_MAX_CONNECTIONS_PER_CLIENT] = {"max_connections_per_client", "http",
+                                        "--max-connections-per-client",
+                                        "FRONTIERD_MAX_CONNECTIONS_PER_CLIENT",
+                                        "an integer from 1 to 1048576"},
+    [KEY_IDLE_TIMEOUT] = {"idle_timeout", "http", "--idle-timeout", "FRONTIERD_IDLE_TIMEOUT",
+                          "an integer number of seconds from 1 to 3600"},
+    [KEY_REQUEST_TIMEOUT] = {"request_timeout", "http", "--request-timeout",
+                             "FRONTIERD_REQUEST_TIMEOUT",
+                             "an integer number of seconds from 1 to 3600"},
+    [KEY_MAX_HEADER_BYTES] = {"max_header_bytes", "http", "--max-header-bytes",
+                              "FRONTIERD_MAX_HEADER_BYTES",
+                              "an integer number of bytes from 1024 to 65536"},
     [KEY_TOKENS] = {"tokens", "auth", "--tokens", "FRONTIERD_TOKENS",
                     "up to " STRINGIFY(FR_TOKENS_MAX) " name:digest entries separated by commas "
                     "or blanks, each digest the SHA-256 that frontierd hash-token prints, in "
@@ -318,11 +351,23 @@ static bool parse_origins(const char *text, char *out, size_t size)
     return strstr(out, ",,") == NULL && out[0] != ',' && out[used - 1] != ',';
 }
 
-static bool parse_body_bytes(const char *text, size_t *out)
+/* An integer from min to max; parse_uint's rules. */
+static bool parse_range(const char *text, unsigned min, unsigned max, unsigned *out)
 {
     unsigned value;
 
-    if (!parse_uint(text, BODY_MAX, &value) || value < BODY_MIN) {
+    if (!parse_uint(text, max, &value) || value < min) {
+        return false;
+    }
+    *out = value;
+    return true;
+}
+
+static bool parse_bytes(const char *text, unsigned min, unsigned max, size_t *out)
+{
+    unsigned value;
+
+    if (!parse_range(text, min, max, &value)) {
         return false;
     }
     *out = value;
@@ -425,7 +470,22 @@ static enum fr_status apply_value(struct fr_config *config, enum key k, const ch
         ok = copy_path(value, config->access_log);
         break;
     case KEY_MAX_BODY_BYTES:
-        ok = parse_body_bytes(value, &config->max_body_bytes);
+        ok = parse_bytes(value, BODY_MIN, BODY_MAX, &config->max_body_bytes);
+        break;
+    case KEY_MAX_CONNECTIONS:
+        ok = parse_range(value, 1, CONNECTIONS_MAX, &config->max_connections);
+        break;
+    case KEY_MAX_CONNECTIONS_PER_CLIENT:
+        ok = parse_range(value, 1, CONNECTIONS_MAX, &config->max_connections_per_client);
+        break;
+    case KEY_IDLE_TIMEOUT:
+        ok = parse_range(value, 1, TIMEOUT_MAX, &config->idle_timeout);
+        break;
+    case KEY_REQUEST_TIMEOUT:
+        ok = parse_range(value, 1, TIMEOUT_MAX, &config->request_timeout);
+        break;
+    case KEY_MAX_HEADER_BYTES:
+        ok = parse_bytes(value, HEADER_MIN, HEADER_MAX, &config->max_header_bytes);
         break;
     case KEY_TOKENS:
         return apply_tokens(config, value, false, from, err);
@@ -872,6 +932,11 @@ static void set_defaults(struct fr_config *config)
     memcpy(config->access_log, "off", sizeof "off");
     config->threads = 0;
     config->max_body_bytes = FR_SERVER_BODY_DEFAULT;
+    config->max_connections = FR_SERVER_CONNECTIONS_DEFAULT;
+    config->max_connections_per_client = FR_SERVER_PER_CLIENT_DEFAULT;
+    config->idle_timeout = FR_SERVER_IDLE_TIMEOUT_DEFAULT;
+    config->request_timeout = FR_SERVER_REQUEST_TIMEOUT_DEFAULT;
+    config->max_header_bytes = FR_SERVER_HEADER_DEFAULT;
     config->tokens[0] = '\0'; /* no one may write */
 }
 
@@ -1012,14 +1077,30 @@ const char *fr_config_usage(void)
            "                         one JSON line per request: off, stderr or a file\n"
            "  --max-body-bytes N     FRONTIERD_MAX_BODY_BYTES 262144\n"
            "                         largest request body accepted, 1024 to 16777216\n"
+           "  --max-connections N    FRONTIERD_MAX_CONNECTIONS 1024\n"
+           "                         connections open at once, 1 to 1048576\n"
+           "  --max-connections-per-client N\n"
+           "                         FRONTIERD_MAX_CONNECTIONS_PER_CLIENT 64\n"
+           "                         connections open at once from one address, 1 to\n"
+           "                         1048576 (behind a proxy all share its address)\n"
+           "  --idle-timeout S       FRONTIERD_IDLE_TIMEOUT   15\n"
+           "                         seconds without a byte received or sent, 1 to 3600\n"
+           "  --request-timeout S    FRONTIERD_REQUEST_TIMEOUT 30\n"
+           "                         seconds to send a whole request from its first\n"
+           "                         byte, 1 to 3600\n"
+           "  --max-header-bytes N   FRONTIERD_MAX_HEADER_BYTES 16384\n"
+           "                         largest request line and header fields, 1024 to\n"
+           "                         65536 (414 or 431 beyond)\n"
            "  --tokens LIST          FRONTIERD_TOKENS         (none: no one may write)\n"
            "                         who may write: name:digest entries, comma-separated,\n"
            "                         each digest printed by frontierd hash-token\n"
            "  --config PATH          FRONTIERD_CONFIG         (none)\n"
            "                         INI file: [server] bind, port, threads, docs;\n"
            "                         [store] db, seed; [http] cache_max_age,\n"
-           "                         cors_origins, access_log, max_body_bytes;\n"
-           "                         [auth] tokens\n"
+           "                         cors_origins, access_log, max_body_bytes,\n"
+           "                         max_connections, max_connections_per_client,\n"
+           "                         idle_timeout, request_timeout,\n"
+           "                         max_header_bytes; [auth] tokens\n"
            "  -h, --help\n"
            "                         print this help and exit\n"
            "  -V, --version\n"

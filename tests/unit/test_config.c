@@ -181,6 +181,16 @@ static void assert_defaults(const struct fr_config *config)
     ck_assert_str_eq(config->access_log, "off");
     ck_assert_uint_eq(config->max_body_bytes, FR_SERVER_BODY_DEFAULT);
     ck_assert_uint_eq(config->max_body_bytes, 262144);
+    ck_assert_uint_eq(config->max_connections, FR_SERVER_CONNECTIONS_DEFAULT);
+    ck_assert_uint_eq(config->max_connections, 1024);
+    ck_assert_uint_eq(config->max_connections_per_client, FR_SERVER_PER_CLIENT_DEFAULT);
+    ck_assert_uint_eq(config->max_connections_per_client, 64);
+    ck_assert_uint_eq(config->idle_timeout, FR_SERVER_IDLE_TIMEOUT_DEFAULT);
+    ck_assert_uint_eq(config->idle_timeout, 15);
+    ck_assert_uint_eq(config->request_timeout, FR_SERVER_REQUEST_TIMEOUT_DEFAULT);
+    ck_assert_uint_eq(config->request_timeout, 30);
+    ck_assert_uint_eq(config->max_header_bytes, FR_SERVER_HEADER_DEFAULT);
+    ck_assert_uint_eq(config->max_header_bytes, 16384);
     ck_assert_str_eq(config->tokens, "");
 }
 
@@ -358,6 +368,16 @@ static const struct key_case key_cases[] = {
      "env-access.log", "flag-access.log"},
     {"http", "max_body_bytes", "FRONTIERD_MAX_BODY_BYTES", "--max-body-bytes", "262144", "1024",
      "65536", "16777216"},
+    {"http", "max_connections", "FRONTIERD_MAX_CONNECTIONS", "--max-connections", "1024", "1",
+     "4096", "1048576"},
+    {"http", "max_connections_per_client", "FRONTIERD_MAX_CONNECTIONS_PER_CLIENT",
+     "--max-connections-per-client", "64", "1", "8", "1048576"},
+    {"http", "idle_timeout", "FRONTIERD_IDLE_TIMEOUT", "--idle-timeout", "15", "1", "60",
+     "3600"},
+    {"http", "request_timeout", "FRONTIERD_REQUEST_TIMEOUT", "--request-timeout", "30", "1",
+     "90", "3600"},
+    {"http", "max_header_bytes", "FRONTIERD_MAX_HEADER_BYTES", "--max-header-bytes", "16384",
+     "1024", "8192", "65536"},
     {"auth", "tokens", "FRONTIERD_TOKENS", "--tokens", "", "file:" ALICE_HEX,
      "env:" ALICE_HEX ",bob:" BOB_HEX, "flag:" BOB_HEX},
 };
@@ -386,6 +406,16 @@ static void value_of(const struct fr_config *config, const char *name, char *out
         n = snprintf(out, size, "%s", config->access_log);
     } else if (strcmp(name, "max_body_bytes") == 0) {
         n = snprintf(out, size, "%zu", config->max_body_bytes);
+    } else if (strcmp(name, "max_connections") == 0) {
+        n = snprintf(out, size, "%u", config->max_connections);
+    } else if (strcmp(name, "max_connections_per_client") == 0) {
+        n = snprintf(out, size, "%u", config->max_connections_per_client);
+    } else if (strcmp(name, "idle_timeout") == 0) {
+        n = snprintf(out, size, "%u", config->idle_timeout);
+    } else if (strcmp(name, "request_timeout") == 0) {
+        n = snprintf(out, size, "%u", config->request_timeout);
+    } else if (strcmp(name, "max_header_bytes") == 0) {
+        n = snprintf(out, size, "%zu", config->max_header_bytes);
     } else if (strcmp(name, "tokens") == 0) {
         n = snprintf(out, size, "%s", config->tokens);
     }
@@ -702,6 +732,75 @@ START_TEST(test_max_body_bytes_values)
 }
 END_TEST
 
+/* The limits: each takes an integer in its range, from any source, and
+ * names its range when it does not. */
+struct limit_case {
+    const char *name, *flag, *env, *allowed;
+    const char *min, *max, *below, *above;
+};
+
+static const struct limit_case limit_cases[] = {
+    {"max_connections", "--max-connections", "FRONTIERD_MAX_CONNECTIONS",
+     "an integer from 1 to 1048576", "1", "1048576", "0", "1048577"},
+    {"max_connections_per_client", "--max-connections-per-client",
+     "FRONTIERD_MAX_CONNECTIONS_PER_CLIENT", "an integer from 1 to 1048576", "1", "1048576",
+     "0", "1048577"},
+    {"idle_timeout", "--idle-timeout", "FRONTIERD_IDLE_TIMEOUT",
+     "an integer number of seconds from 1 to 3600", "1", "3600", "0", "3601"},
+    {"request_timeout", "--request-timeout", "FRONTIERD_REQUEST_TIMEOUT",
+     "an integer number of seconds from 1 to 3600", "1", "3600", "0", "3601"},
+    {"max_header_bytes", "--max-header-bytes", "FRONTIERD_MAX_HEADER_BYTES",
+     "an integer number of bytes from 1024 to 65536", "1024", "65536", "1023", "65537"},
+};
+
+START_TEST(test_limit_values)
+{
+    const struct limit_case *lc = &limit_cases[_i];
+    const char *bad[] = {lc->below, lc->above, "-1", "1k", " 30", "30 ", "0x10",
+                         "99999999999999999999", "1.5"};
+    struct fr_config config;
+    char flag[128], env[128], want[512], ini[128], cfg[600], got[64];
+    const char *path;
+
+    test_format(flag, sizeof flag, "%s=%s", lc->flag, lc->min);
+    ck_assert_int_eq(load(&config, ARGS(flag), no_env), FR_OK);
+    value_of(&config, lc->name, got, sizeof got);
+    ck_assert_str_eq(got, lc->min);
+    test_format(env, sizeof env, "%s=%s", lc->env, lc->max);
+    ck_assert_int_eq(load(&config, no_args, ENV(env)), FR_OK);
+    value_of(&config, lc->name, got, sizeof got);
+    ck_assert_str_eq(got, lc->max);
+
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        test_format(flag, sizeof flag, "%s=%s", lc->flag, bad[i]);
+        test_format(want, sizeof want, "%s: '%s' is not allowed: expected %s (from %s)",
+                    lc->name, bad[i], lc->allowed, lc->flag);
+        expect_error(ARGS(flag), no_env, want);
+    }
+    test_format(env, sizeof env, "%s=%s", lc->env, lc->above);
+    test_format(want, sizeof want, "%s: '%s' is not allowed: expected %s (from %s)", lc->name,
+                lc->above, lc->allowed, lc->env);
+    expect_error(no_args, ENV(env), want);
+    test_format(env, sizeof env, "%s=", lc->env);
+    test_format(want, sizeof want,
+                "%s: '' is not allowed: the variable is set but empty; unset it or set it to "
+                "%s (from %s)",
+                lc->name, lc->allowed, lc->env);
+    expect_error(no_args, ENV(env), want);
+    test_format(ini, sizeof ini, "[http]\n%s = %s\n", lc->name, lc->below);
+    path = write_ini(ini);
+    test_format(want, sizeof want, "%s: '%s' is not allowed: expected %s (from the config "
+                "file %s line 2)", lc->name, lc->below, lc->allowed, path);
+    expect_error(ARGS(config_flag(cfg, sizeof cfg, path)), no_env, want);
+    /* In [server] it is a mistake of place, named as such. */
+    test_format(ini, sizeof ini, "[server]\n%s = %s\n", lc->name, lc->min);
+    path = write_ini(ini);
+    test_format(want, sizeof want, "the config file %s line 2: key '%s' belongs in [http], "
+                "not [server]", path, lc->name);
+    expect_error(ARGS(config_flag(cfg, sizeof cfg, path)), no_env, want);
+}
+END_TEST
+
 START_TEST(test_tokens_values)
 {
     struct fr_config config;
@@ -976,7 +1075,9 @@ START_TEST(test_file_unknown_key)
                       " line 3: unknown key 'database' in [store]; the keys are db and seed");
     expect_file_error("[http]\naccesslog = stderr\n",
                       " line 2: unknown key 'accesslog' in [http]; the keys are cache_max_age, "
-                      "cors_origins, access_log and max_body_bytes");
+                      "cors_origins, access_log, max_body_bytes, max_connections, "
+                      "max_connections_per_client, idle_timeout, request_timeout and "
+                      "max_header_bytes");
     expect_file_error("[auth]\ntoken = a:" ALICE_HEX "\n",
                       " line 2: unknown key 'token' in [auth]; the keys are tokens");
     expect_file_error("[http]\ntokens =\n",
@@ -1245,7 +1346,12 @@ START_TEST(test_usage)
         "--access-log WHERE", "FRONTIERD_ACCESS_LOG", "access_log", "-h, --help",
         "-V, --version", "--max-body-bytes N", "FRONTIERD_MAX_BODY_BYTES", "262144",
         "max_body_bytes", "--tokens LIST", "FRONTIERD_TOKENS", "[auth] tokens",
-        "frontierd hash-token"};
+        "frontierd hash-token", "--max-connections N", "FRONTIERD_MAX_CONNECTIONS 1024",
+        "--max-connections-per-client N", "FRONTIERD_MAX_CONNECTIONS_PER_CLIENT 64",
+        "--idle-timeout S", "FRONTIERD_IDLE_TIMEOUT   15", "--request-timeout S",
+        "FRONTIERD_REQUEST_TIMEOUT 30", "--max-header-bytes N",
+        "FRONTIERD_MAX_HEADER_BYTES 16384", "max_connections_per_client", "idle_timeout",
+        "request_timeout", "max_header_bytes"};
     const char *usage = fr_config_usage();
     const char *line;
     const char *heading;
@@ -1259,7 +1365,8 @@ START_TEST(test_usage)
         ck_assert_msg(strstr(usage, must[i]) != NULL, "usage lacks '%s'", must[i]);
     }
     /* Fits an 80-column terminal, and the environment column lines up under
-     * its heading on all twelve flag lines. */
+     * its heading on all sixteen flag lines that name their variable (the
+     * longest flag has its variable on the line below). */
     heading = strstr(usage, "  FLAG ");
     ck_assert_ptr_nonnull(heading);
     column = strstr(heading, "ENVIRONMENT") - heading;
@@ -1267,13 +1374,14 @@ START_TEST(test_usage)
         const char *end = strchr(line, '\n');
         ck_assert_ptr_nonnull(end);
         ck_assert_int_le(end - line, 80);
-        if (strncmp(line, "  --", 4) == 0 && strstr(line, "FRONTIERD_") != NULL) {
-            ck_assert_int_eq(strstr(line, "FRONTIERD_") - line, column);
+        const char *env = memmem(line, (size_t)(end - line), "FRONTIERD_", 10);
+        if (strncmp(line, "  --", 4) == 0 && env != NULL) {
+            ck_assert_int_eq(env - line, column);
             aligned++;
         }
         line = end + 1;
     }
-    ck_assert_int_eq(aligned, 12);
+    ck_assert_int_eq(aligned, 16);
 }
 END_TEST
 
@@ -1318,6 +1426,8 @@ static Suite *config_suite(void)
     tcase_add_test(tc, test_failed_load_leaves_config_alone);
     tcase_add_test(tc, test_error_buffer_small_or_absent);
     tcase_add_test(tc, test_max_body_bytes_values);
+    tcase_add_loop_test(tc, test_limit_values, 0,
+                        (int)(sizeof limit_cases / sizeof limit_cases[0]));
     tcase_add_test(tc, test_tokens_values);
     tcase_add_test(tc, test_tokens_errors);
     tcase_add_test(tc, test_tokens_length_and_count);

@@ -5,7 +5,9 @@
  * chunked uploads, 100 Continue, pipelining). It checks what only the
  * adapter can get wrong: statuses, headers, HEAD, query decoding, request
  * bodies and their limit, keep-alive, snapshot references, what is logged
- * and counted, draining and binding.
+ * and counted, draining and binding; and what it refuses before any handler
+ * runs (framing, Host, header fields, the target, the head's size) and the
+ * limits it keeps (connections, the idle timeout and the request deadline).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -19,7 +21,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <check.h>
@@ -61,10 +66,15 @@ static void count_release(void *ctx, const struct fr_snapshot *snapshot)
 
 /* ---- routes ------------------------------------------------------------- */
 
+/* How many times get_hello and upload_echo ran: a refused request runs
+ * neither. */
+static atomic_int handled;
+
 /* Handlers run on the server's threads, where a failed ck_assert cannot
  * report; they answer 500 instead and the client side checks the status. */
 static void get_hello(const struct fr_request *req, struct fr_response *resp)
 {
+    atomic_fetch_add(&handled, 1);
     if (req->snapshot != FAKE_SNAPSHOT) {
         fr_response_problem(resp, req, 500, "no-snapshot", "No Snapshot", NULL, NULL);
         return;
@@ -131,6 +141,7 @@ static void upload_echo(const struct fr_request *req, struct fr_response *resp)
     char digest[17];
     json_t *body;
 
+    atomic_fetch_add(&handled, 1);
     if (req->body_len > body_limit || (req->body == NULL) != (req->body_len == 0)) {
         fr_response_problem(resp, req, 500, "bad-body", "Bad Body", NULL, NULL);
         return;
@@ -144,8 +155,34 @@ static void upload_echo(const struct fr_request *req, struct fr_response *resp)
     json_decref(body);
 }
 
+/* A body far larger than the socket buffers hold: its sending takes as long
+ * as the client takes to read it. */
+#define BIG_BODY_BYTES (8u * 1024u * 1024u)
+
+static void get_big(const struct fr_request *req, struct fr_response *resp)
+{
+    char *body = malloc(BIG_BODY_BYTES);
+
+    (void)req;
+    if (body != NULL)
+        memset(body, 'b', BIG_BODY_BYTES);
+    fr_response_take(resp, 200, FR_CONTENT_TEXT, body, BIG_BODY_BYTES);
+}
+
+/* A write that takes its time on the writer thread. */
+static void post_slow(const struct fr_request *req, struct fr_response *resp)
+{
+    struct timespec pause = {2, 500000000};
+
+    (void)req;
+    nanosleep(&pause, NULL);
+    fr_response_borrow(resp, 200, FR_CONTENT_TEXT, "slow", 4);
+}
+
 static const struct fr_route test_routes[] = {
     {FR_METHOD_GET, "/hello", get_hello},
+    {FR_METHOD_GET, "/big", get_big},
+    {FR_METHOD_POST, "/slow", post_slow},
     {FR_METHOD_GET, "/echo", get_echo},
     {FR_METHOD_GET, "/items/{id}", get_item},
     {FR_METHOD_GET, "/health", get_health},
@@ -204,6 +241,7 @@ static void setup(void)
     atomic_store(&acquired, 0);
     atomic_store(&released, 0);
     atomic_store(&released_wrong, 0);
+    atomic_store(&handled, 0);
     body_limit = FR_SERVER_BODY_DEFAULT;
     ck_assert_msg(start("127.0.0.1", 0, 2, &server, error, sizeof error) == FR_OK, "%s",
                   error);
@@ -358,19 +396,31 @@ struct raw {
     size_t used;      /* of in, already returned as responses */
 };
 
-static void raw_open(struct raw *conn)
+/* Connects from the loopback address from (any 127.x.y.z is this machine),
+ * so that tests can be clients at several addresses. */
+static void raw_open_from(struct raw *conn, const char *from)
 {
     struct sockaddr_in addr;
+    struct sockaddr_in source;
 
     memset(&addr, 0, sizeof addr);
     addr.sin_family = AF_INET;
     addr.sin_port = htons((uint16_t)port);
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    memset(&source, 0, sizeof source);
+    source.sin_family = AF_INET;
+    ck_assert_int_eq(inet_pton(AF_INET, from, &source.sin_addr), 1);
     conn->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     ck_assert_int_ge(conn->fd, 0);
+    ck_assert_int_eq(bind(conn->fd, (const struct sockaddr *)&source, sizeof source), 0);
     ck_assert_int_eq(connect(conn->fd, (const struct sockaddr *)&addr, sizeof addr), 0);
     fr_buf_init(&conn->in);
     conn->used = 0;
+}
+
+static void raw_open(struct raw *conn)
+{
+    raw_open_from(conn, "127.0.0.1");
 }
 
 static void raw_close(struct raw *conn)
@@ -618,8 +668,9 @@ START_TEST(test_query_overflow)
 }
 END_TEST
 
-/* The path reaches handlers percent-decoded, captures included. Decoding
- * happens before routing, so "%2F" separates segments like '/'. */
+/* The path reaches handlers percent-decoded, captures included. An encoded
+ * '/' in the path is refused (see test_refused_target); "%252F" is the text
+ * "%2F", an id like any other. */
 START_TEST(test_path_decoded)
 {
     struct reply reply;
@@ -630,8 +681,9 @@ START_TEST(test_path_decoded)
                                          "/items/a b\xC3\xA9"));
     reply_cleanup(&reply);
 
-    fetch(NULL, "/items/a%2Fb", NULL, &reply);
-    ck_assert_int_eq(reply.status, 404);
+    fetch(NULL, "/items/a%252Fb", NULL, &reply);
+    ck_assert_int_eq(reply.status, 200);
+    assert_json_equals(&reply, json_pack("{s:s, s:s}", "id", "a%2Fb", "path", "/items/a%2Fb"));
     reply_cleanup(&reply);
 }
 END_TEST
@@ -1302,11 +1354,567 @@ START_TEST(test_error_truncated)
 }
 END_TEST
 
+/* ---- refused before any handler ------------------------------------------ */
+
+/* Sends request (len bytes, NULs and all) on a new connection and expects
+ * the problem status/slug/detail, with Connection: close, the connection
+ * closed after it, and no handler run. */
+static void assert_refused(const char *request, size_t len, int status, const char *slug,
+                           const char *detail)
+{
+    struct raw conn;
+    struct reply reply;
+    char value[64];
+    char type[128];
+    int before = atomic_load(&handled);
+    int after;
+    json_t *body;
+
+    raw_open(&conn);
+    ck_assert(raw_send(&conn, request, len));
+    ck_assert_msg(raw_response(&conn, false, &reply), "no answer to %.*s", (int)len, request);
+    ck_assert_msg(reply.status == status, "%ld, not %d, for %.*s: %s", reply.status, status,
+                  (int)len, request, reply.body.data != NULL ? reply.body.data : "");
+    ck_assert_str_eq(header(&reply, "Content-Type", value, sizeof value),
+                     "application/problem+json");
+    ck_assert_str_eq(header(&reply, "Connection", value, sizeof value), "close");
+    body = parse(&reply);
+    test_format(type, sizeof type, "/problems/%s", slug);
+    ck_assert_str_eq(json_string_value(json_object_get(body, "type")), type);
+    ck_assert_int_eq(json_integer_value(json_object_get(body, "status")), status);
+    ck_assert_str_eq(json_string_value(json_object_get(body, "detail")), detail);
+    json_decref(body);
+    reply_cleanup(&reply);
+    assert_raw_closed(&conn);
+    raw_close(&conn);
+    after = atomic_load(&handled);
+    ck_assert_msg(after == before, "a handler ran for %.*s", (int)len, request);
+}
+
+#define REFUSED(request, status, slug, detail)                                                 \
+    assert_refused(request, sizeof(request) - 1, status, slug, detail)
+
+/* Sends request on a new connection and expects status from a handler. */
+static void assert_served(const char *request, int status)
+{
+    struct raw conn;
+    struct reply reply;
+
+    raw_open(&conn);
+    raw_send_text(&conn, request);
+    ck_assert_msg(raw_response(&conn, false, &reply), "no answer to %s", request);
+    ck_assert_msg(reply.status == status, "%ld, not %d, for %s: %s", reply.status, status,
+                  request, reply.body.data != NULL ? reply.body.data : "");
+    reply_cleanup(&reply);
+    raw_close(&conn);
+}
+
+#define FRAMING_BOTH                                                                           \
+    "a request may have Content-Length or Transfer-Encoding, not both (RFC 9112 section 6.3)"
+#define FRAMING_LAST "the last transfer coding must be chunked, applied once (RFC 9112 section 6.3)"
+
+/* How the body is delimited: whatever libmicrohttpd and a proxy in front
+ * could read differently is refused (request smuggling). */
+START_TEST(test_refused_framing)
+{
+    REFUSED("POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n"
+            "Transfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n",
+            400, "invalid-framing", FRAMING_BOTH);
+    REFUSED("POST /upload HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n"
+            "Content-Length: 0\r\n\r\n0\r\n\r\n",
+            400, "invalid-framing", FRAMING_BOTH);
+    REFUSED("POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\n"
+            "abcd",
+            400, "invalid-framing", "a request may have one Content-Length; this one has 2");
+    REFUSED("POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\nContent-Length: 3\r\n\r\n"
+            "abc",
+            400, "invalid-framing", "a request may have one Content-Length; this one has 2");
+    REFUSED("POST /upload HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: gzip\r\n\r\nabc", 400,
+            "invalid-framing", FRAMING_LAST);
+    REFUSED("GET /hello HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: identity\r\n\r\n", 400,
+            "invalid-framing", FRAMING_LAST);
+    REFUSED("POST /upload HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked, gzip\r\n\r\n", 400,
+            "invalid-framing", FRAMING_LAST);
+    REFUSED("POST /upload HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked, chunked\r\n\r\n",
+            400, "invalid-framing", FRAMING_LAST);
+    REFUSED("POST /upload HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n"
+            "Transfer-Encoding: chunked\r\n\r\n",
+            400, "invalid-framing", FRAMING_LAST);
+    REFUSED("POST /upload HTTP/1.1\r\nHost: t\r\nTransfer-Encoding:\r\n\r\n", 400,
+            "invalid-framing", FRAMING_LAST);
+    REFUSED("POST /upload HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"
+            "0\r\n\r\n",
+            501, "transfer-coding-not-implemented",
+            "chunked is the only transfer coding this server implements");
+    REFUSED("POST /upload HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: , chunked\r\n\r\n0\r\n\r\n",
+            400, "invalid-framing", "Transfer-Encoding must be given once, as chunked");
+    REFUSED("POST /upload HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400,
+            "invalid-framing",
+            "an HTTP/1.0 request cannot have a Transfer-Encoding (RFC 9112 section 6.1)");
+    /* libmicrohttpd appends a folded line to the field's name, so this one
+     * would be read as a request without a body. */
+    REFUSED("POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n 0\r\n\r\nabc", 400,
+            "invalid-framing",
+            "the header field 'Content-Length0' is not Content-Length or Transfer-Encoding: a "
+            "folded line (one starting with a blank, RFC 9112 section 5.2) is not accepted");
+    REFUSED("POST /upload HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\tx\r\n\r\n"
+            "0\r\n\r\n",
+            400, "invalid-framing",
+            "the header field 'Transfer-Encodingx' is not Content-Length or Transfer-Encoding: "
+            "a folded line (one starting with a blank, RFC 9112 section 5.2) is not accepted");
+    /* chunked in any case is chunked. */
+    assert_served("POST /upload HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: Chunked\r\n\r\n"
+                  "2\r\n{}\r\n0\r\n\r\n",
+                  200);
+}
+END_TEST
+
+/* RFC 9112 section 3.2: HTTP/1.1 needs one well-formed Host; HTTP/1.0 may
+ * go without. */
+START_TEST(test_refused_host)
+{
+    static const char *const good[] = {"t", "example.org:8080", "127.0.0.1", "[::1]:80",
+                                       "example.org:", "", "xn--bcher-kva.example",
+                                       "a_b.example  "};
+    static const char *const bad[] = {"exa mple", "[::1", "[]", "a/b", "a:80x", "a@b", "a:b:c"};
+    char request[256];
+
+    REFUSED("GET /hello HTTP/1.1\r\n\r\n", 400, "invalid-host",
+            "an HTTP/1.1 request must have a Host header field (RFC 9112 section 3.2)");
+    REFUSED("GET /hello HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 400, "invalid-host",
+            "a request may have one Host header field; this one has 2");
+    REFUSED("GET /hello HTTP/1.0\r\nHost: a\r\nhost: a\r\n\r\n", 400, "invalid-host",
+            "a request may have one Host header field; this one has 2");
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        test_format(request, sizeof request, "GET /hello HTTP/1.1\r\nHost: %s\r\n\r\n", bad[i]);
+        assert_refused(request, strlen(request), 400, "invalid-host",
+                       "the Host header field must be a host name or address and an optional "
+                       "port");
+    }
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        test_format(request, sizeof request, "GET /hello HTTP/1.1\r\nHost: %s\r\n\r\n", good[i]);
+        assert_served(request, 200);
+    }
+    assert_served("GET /hello HTTP/1.0\r\n\r\n", 200);
+}
+END_TEST
+
+/* Field names are tokens (no blank before the colon: RFC 9112 section 5.1)
+ * and values have no control byte but a tab. */
+START_TEST(test_refused_fields)
+{
+    REFUSED("GET /hello HTTP/1.1\r\nHost : t\r\n\r\n", 400, "invalid-header",
+            "the header field name 'Host ' is not a token (no blanks or separators, RFC 9110 "
+            "section 5.1)");
+    REFUSED("GET /hello HTTP/1.1\r\nHost: t\r\nX(y): 1\r\n\r\n", 400, "invalid-header",
+            "the header field name 'X(y)' is not a token (no blanks or separators, RFC 9110 "
+            "section 5.1)");
+    REFUSED("GET /hello HTTP/1.1\r\nHost: t\r\nX\tY: 1\r\n\r\n", 400, "invalid-header",
+            "the header field name 'X?Y' is not a token (no blanks or separators, RFC 9110 "
+            "section 5.1)");
+    REFUSED("GET /hello HTTP/1.1\r\nHost: t\r\nX-A: a\x01z\r\n\r\n", 400, "invalid-header",
+            "the value of the header field 'X-A' has a control character");
+    REFUSED("GET /hello HTTP/1.1\r\nHost: t\r\nX-A: a\x7fz\r\n\r\n", 400, "invalid-header",
+            "the value of the header field 'X-A' has a control character");
+    REFUSED("GET /hello HTTP/1.1\r\nHost: t\r\nX-A: a\x1bz\r\n\r\n", 400, "invalid-header",
+            "the value of the header field 'X-A' has a control character");
+    /* A folded line with a blank in it makes a name that is no token. */
+    REFUSED("GET /hello HTTP/1.1\r\nHost: t\r\nX-A: a\r\n b c\r\n\r\n", 400, "invalid-header",
+            "the header field name 'X-Ab c' is not a token (no blanks or separators, RFC 9110 "
+            "section 5.1)");
+    /* A tab, and bytes that are not ASCII (obs-text), are allowed. */
+    assert_served("GET /hello HTTP/1.1\r\nHost: t\r\nX-A: a\tb \xc3\xa9\xff\r\n\r\n", 200);
+}
+END_TEST
+
+#define CONTROL_DETAIL                                                                         \
+    "the request target has a control character (U+0000 to U+001F or U+007F), as sent or "    \
+    "percent-encoded"
+#define SLASH_DETAIL                                                                           \
+    "the path has an encoded '/' (%2F), which this server does not take: write '/' between "   \
+    "segments"
+
+/* The target: a control byte, raw or percent-encoded, anywhere in it, a
+ * raw space, and an encoded '/' in the path. */
+START_TEST(test_refused_target)
+{
+    static const char *const control[] = {"/items/a%00", "/items/a%00b", "/items/%1f",
+                                          "/items/a%7F", "/echo?a=%0A", "/echo?a%0d=1",
+                                          "/echo?a=b%09c", "/items/a\x01", "/echo?a=b\tc",
+                                          "/echo?a=\x7f"};
+    static const char *const slash[] = {"/items/a%2Fb", "/items/a%2fb", "/items%2Fa",
+                                        "%2Fhello"};
+    char request[256];
+    struct reply reply;
+
+    for (size_t i = 0; i < sizeof control / sizeof control[0]; i++) {
+        test_format(request, sizeof request, "GET %s HTTP/1.1\r\nHost: t\r\n\r\n", control[i]);
+        assert_refused(request, strlen(request), 400, "invalid-target", CONTROL_DETAIL);
+    }
+    for (size_t i = 0; i < sizeof slash / sizeof slash[0]; i++) {
+        test_format(request, sizeof request, "GET %s HTTP/1.1\r\nHost: t\r\n\r\n", slash[i]);
+        assert_refused(request, strlen(request), 400, "invalid-target", SLASH_DETAIL);
+    }
+    REFUSED("GET /items/a b HTTP/1.1\r\nHost: t\r\n\r\n", 400, "invalid-target",
+            "the request target has a space: write it as %20");
+    /* In the query an encoded '/' is just a character. */
+    fetch(NULL, "/echo?a=%2F", NULL, &reply);
+    ck_assert_int_eq(reply.status, 200);
+    assert_json_equals(&reply, json_pack("{s:s, s:s, s:b, s:[[s,s]]}", "method", "GET", "path",
+                                         "/echo", "overflow", 0, "query", "a", "/"));
+    reply_cleanup(&reply);
+}
+END_TEST
+
+/* A head of n bytes exactly: "GET /hello HTTP/1.1", Host, fields X-<i>
+ * with values of 'v' making up the size, then the empty line. fields is
+ * the number of header fields in all (Host included, at least 2). */
+static char *make_head(size_t n, size_t fields)
+{
+    struct fr_buf head;
+    size_t fixed = strlen("GET /hello HTTP/1.1\r\nHost: t\r\n\r\n");
+    size_t each;
+
+    fr_buf_init(&head);
+    ck_assert_int_eq(fr_buf_append_str(&head, "GET /hello HTTP/1.1\r\nHost: t\r\n"), FR_OK);
+    for (size_t i = 1; i < fields; i++) {
+        char name[32];
+        test_format(name, sizeof name, "X-%zu: ", i);
+        fixed += strlen(name) + 2;
+    }
+    ck_assert_uint_ge(n, fixed);
+    each = (n - fixed) / (fields - 1);
+    for (size_t i = 1; i < fields; i++) {
+        size_t len = i == fields - 1 ? n - fixed - each * (fields - 2) : each;
+        ck_assert_int_eq(fr_buf_appendf(&head, "X-%zu: ", i), FR_OK);
+        for (size_t j = 0; j < len; j++)
+            ck_assert_int_eq(fr_buf_append(&head, "v", 1), FR_OK);
+        ck_assert_int_eq(fr_buf_append_str(&head, "\r\n"), FR_OK);
+    }
+    ck_assert_int_eq(fr_buf_append_str(&head, "\r\n"), FR_OK);
+    ck_assert_uint_eq(head.len, n);
+    return fr_buf_steal(&head, NULL);
+}
+
+/* Sends a head of n bytes in fields fields and expects it served. */
+static void assert_head_served(size_t n, size_t fields)
+{
+    char *head = make_head(n, fields);
+
+    assert_served(head, 200);
+    free(head);
+}
+
+/* max_header_bytes is exact: a head of that size is served, one byte more
+ * is a 431 (a 414 when the request line alone is over); past 48 fields is
+ * a 431 too. Far past the limit libmicrohttpd answers 431 itself, with its
+ * own page. */
+START_TEST(test_header_limit)
+{
+    struct fr_server_options options = server_options("127.0.0.1", 0, 1);
+    char *head;
+    char detail[160];
+    struct raw conn;
+    struct reply reply;
+    int calls;
+
+    /* The default, with the most fields a request may have. */
+    assert_head_served(FR_SERVER_HEADER_DEFAULT, FR_MAX_REQUEST_HEADERS);
+    head = make_head(FR_SERVER_HEADER_DEFAULT + 1, 3);
+    test_format(detail, sizeof detail, "the request line and header fields may be at most %u "
+                "bytes; these are %u bytes", FR_SERVER_HEADER_DEFAULT,
+                FR_SERVER_HEADER_DEFAULT + 1);
+    assert_refused(head, strlen(head), 431, "header-fields-too-large", detail);
+    free(head);
+
+    options.max_header_bytes = 1024;
+    restart(&options);
+    assert_head_served(1024, 2);
+    assert_head_served(1024, FR_MAX_REQUEST_HEADERS);
+    head = make_head(1025, 2);
+    assert_refused(head, strlen(head), 431, "header-fields-too-large",
+                   "the request line and header fields may be at most 1024 bytes; these are "
+                   "1025 bytes");
+    free(head);
+    head = make_head(1000, FR_MAX_REQUEST_HEADERS + 1);
+    assert_refused(head, strlen(head), 431, "header-fields-too-large",
+                   "a request may have at most 48 header fields; this one has 49");
+    free(head);
+    {
+        /* A request line of 1025 bytes: "GET " + target + " HTTP/1.1\r\n". */
+        struct fr_buf line;
+        fr_buf_init(&line);
+        ck_assert_int_eq(fr_buf_append_str(&line, "GET /items/"), FR_OK);
+        while (line.len < 1025 - strlen(" HTTP/1.1\r\n"))
+            ck_assert_int_eq(fr_buf_append(&line, "i", 1), FR_OK);
+        ck_assert_int_eq(fr_buf_append_str(&line, " HTTP/1.1\r\nHost: t\r\n\r\n"), FR_OK);
+        assert_refused(line.data, line.len, 414, "uri-too-long",
+                       "the request line may be at most 1024 bytes with the header fields; its "
+                       "target alone is 1010 bytes");
+        fr_buf_cleanup(&line);
+    }
+    /* 64 KiB of one field: libmicrohttpd's pool is full first. */
+    head = make_head(65536, 2);
+    raw_open(&conn);
+    (void)raw_send(&conn, head, strlen(head)); /* it may close before all is sent */
+    ck_assert(raw_response(&conn, false, &reply));
+    ck_assert_int_eq(reply.status, 431);
+    reply_cleanup(&reply);
+    raw_close(&conn);
+    free(head);
+    calls = atomic_load(&handled);
+    ck_assert_int_eq(calls, 3); /* the heads served above, no more */
+
+    options.max_header_bytes = 65536;
+    restart(&options);
+    assert_head_served(65536, FR_MAX_REQUEST_HEADERS);
+}
+END_TEST
+
+/* ---- limits on connections and time ---------------------------------------- */
+
+static double seconds_since(const struct timespec *start)
+{
+    struct timespec now;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - start->tv_sec) + (double)(now.tv_nsec - start->tv_nsec) / 1e9;
+}
+
+/* Sends one byte of text every interval_ms until the server closes the
+ * connection (or max seconds pass); returns the seconds from start until
+ * it closed, or -1. Nothing may be answered. */
+static double dribble_until_closed(struct raw *conn, const char *text, long interval_ms,
+                                   const struct timespec *start, double max)
+{
+    size_t at = 0;
+    struct timespec pause = {interval_ms / 1000, (interval_ms % 1000) * 1000000};
+
+    while (seconds_since(start) < max) {
+        struct pollfd ready = {.fd = conn->fd, .events = POLLIN};
+        char byte = text[at % strlen(text)];
+        if (poll(&ready, 1, 0) > 0) {
+            char got[256];
+            ssize_t n = recv(conn->fd, got, sizeof got, 0);
+            ck_assert_msg(n <= 0, "answered: %.*s", (int)n, got);
+            return seconds_since(start);
+        }
+        if (!raw_send(conn, &byte, 1))
+            return seconds_since(start);
+        at++;
+        nanosleep(&pause, NULL);
+    }
+    return -1;
+}
+
+/* Sends first (may be empty), then the bytes of slowly one every 200 ms:
+ * the server must close the connection, unanswered, 1 to 3.5 s after the
+ * first byte (request_timeout 1, checked once a second). */
+static void assert_cut(const char *first, const char *slowly)
+{
+    struct raw conn;
+    struct timespec start;
+    double closed;
+
+    raw_open(&conn);
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    if (first[0] != '\0')
+        raw_send_text(&conn, first);
+    closed = dribble_until_closed(&conn, slowly, 200, &start, 10);
+    ck_assert_msg(closed >= 1.0 && closed < 3.5, "%s%s...: closed after %.2f s", first, slowly,
+                  closed);
+    raw_close(&conn);
+}
+
+/* A request sent slowly is cut request_timeout after its first byte, to
+ * within the watchdog's rounds: after its request line, in its request
+ * line, or in its body. */
+START_TEST(test_request_timeout)
+{
+    struct fr_server_options options = server_options("127.0.0.1", 0, 2);
+    int calls;
+
+    options.request_timeout = 1;
+    options.idle_timeout = 30;
+    restart(&options);
+
+    assert_cut("GET /hello HTTP/1.1\r\nHost: t\r\n", "X-Slow: aaaa\r\n");
+    /* The request line itself, a byte at a time from the start. */
+    assert_cut("", "GET /hello/and/on/and/on");
+    /* A body that does not come. */
+    assert_cut("POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\nabc", "d");
+    calls = atomic_load(&handled);
+    ck_assert_int_eq(calls, 0);
+}
+END_TEST
+
+/* The deadline is for a request's arrival: a kept-alive connection gets a
+ * new clock for each request, and neither a slow response nor a slow write
+ * is cut. */
+START_TEST(test_request_timeout_spares_answers)
+{
+    struct fr_server_options options = server_options("127.0.0.1", 0, 2);
+    struct timespec pause = {2, 500000000};
+    struct raw conn;
+    struct reply reply;
+    char value[64];
+
+    options.request_timeout = 1;
+    options.idle_timeout = 30;
+    restart(&options);
+
+    raw_open(&conn);
+    raw_send_text(&conn, "GET /hello HTTP/1.1\r\nHost: t\r\n\r\n");
+    ck_assert(raw_response(&conn, false, &reply));
+    ck_assert_int_eq(reply.status, 200);
+    reply_cleanup(&reply);
+    nanosleep(&pause, NULL); /* idle, longer than the deadline */
+    raw_send_text(&conn, "GET /hello HTTP/1.1\r\nHost: t\r\n\r\n");
+    ck_assert(raw_response(&conn, false, &reply));
+    ck_assert_int_eq(reply.status, 200);
+    reply_cleanup(&reply);
+
+    /* 8 MiB not read for 2.5 s, then read whole. */
+    raw_send_text(&conn, "GET /big HTTP/1.1\r\nHost: t\r\n\r\n");
+    nanosleep(&pause, NULL);
+    ck_assert(raw_response(&conn, false, &reply));
+    ck_assert_int_eq(reply.status, 200);
+    ck_assert_uint_eq(reply.body.len, BIG_BODY_BYTES);
+    ck_assert_str_eq(header(&reply, "Connection", value, sizeof value), "");
+    reply_cleanup(&reply);
+
+    /* A write that takes 2.5 s on the writer thread. */
+    raw_send_text(&conn, "POST /slow HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\n\r\n{}");
+    ck_assert(raw_response(&conn, false, &reply));
+    ck_assert_int_eq(reply.status, 200);
+    ck_assert_str_eq(reply.body.data, "slow");
+    reply_cleanup(&reply);
+    raw_close(&conn);
+}
+END_TEST
+
+/* A connection that sends nothing is closed after idle_timeout. */
+START_TEST(test_idle_timeout)
+{
+    struct fr_server_options options = server_options("127.0.0.1", 0, 1);
+    struct raw conn;
+    struct timespec start;
+    double closed;
+
+    options.idle_timeout = 1;
+    restart(&options);
+    raw_open(&conn);
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    ck_assert_int_eq(raw_fill(&conn), 0);
+    closed = seconds_since(&start);
+    ck_assert_msg(closed >= 0.9 && closed < 3.0, "closed after %.2f s", closed);
+    raw_close(&conn);
+}
+END_TEST
+
+/* Past max_connections a connection waits until one closes; past
+ * max_connections_per_client from one address it is closed at once, while
+ * other addresses are served. */
+START_TEST(test_connection_limits)
+{
+    struct fr_server_options options = server_options("127.0.0.1", 0, 1);
+    struct raw held[2], waiting, other;
+    struct reply reply;
+    struct pollfd ready;
+
+    options.max_connections = 2;
+    restart(&options);
+    raw_open(&held[0]);
+    raw_open(&held[1]);
+    raw_open(&waiting); /* the kernel completes the handshake; the server waits */
+    raw_send_text(&waiting, "GET /hello HTTP/1.1\r\nHost: t\r\n\r\n");
+    ready = (struct pollfd){.fd = waiting.fd, .events = POLLIN};
+    ck_assert_int_eq(poll(&ready, 1, 1000), 0);
+    raw_close(&held[0]);
+    ck_assert(raw_response(&waiting, false, &reply));
+    ck_assert_int_eq(reply.status, 200);
+    reply_cleanup(&reply);
+    raw_close(&waiting);
+    raw_close(&held[1]);
+
+    options.max_connections = 100;
+    options.max_connections_per_client = 2;
+    restart(&options);
+    raw_open(&held[0]);
+    raw_open(&held[1]);
+    raw_open(&waiting);
+    (void)raw_send(&waiting, "GET /hello HTTP/1.1\r\nHost: t\r\n\r\n", 33);
+    ck_assert(!raw_response(&waiting, false, &reply));
+    reply_cleanup(&reply);
+    raw_close(&waiting);
+    raw_open_from(&other, "127.0.0.2");
+    raw_send_text(&other, "GET /hello HTTP/1.1\r\nHost: t\r\n\r\n");
+    ck_assert(raw_response(&other, false, &reply));
+    ck_assert_int_eq(reply.status, 200);
+    reply_cleanup(&reply);
+    raw_close(&other);
+    raw_send_text(&held[0], "GET /hello HTTP/1.1\r\nHost: t\r\n\r\n");
+    ck_assert(raw_response(&held[0], false, &reply));
+    ck_assert_int_eq(reply.status, 200);
+    reply_cleanup(&reply);
+    raw_close(&held[0]);
+    raw_close(&held[1]);
+}
+END_TEST
+
+/* The limit on open files is checked at start, in a child of its own (the
+ * hard limit cannot be raised again): raised within the hard limit, or a
+ * refusal that says what is needed (100 + 2 threads' 2 + 64 reserved). */
+START_TEST(test_descriptor_limit)
+{
+    pid_t child;
+    int status = 0;
+
+    /* No thread may hold a lock across the fork: the fixture's server goes. */
+    fr_server_free(server);
+    server = NULL;
+    child = fork();
+    ck_assert_int_ge(child, 0);
+    if (child == 0) {
+        struct rlimit limit = {100, 200};
+        struct fr_server_options options = server_options("127.0.0.1", 0, 2);
+        struct fr_server *started = NULL;
+        char error[256] = "";
+        const char *want = "max_connections 150 needs 218 open files with the daemon's own, "
+                           "but the limit on open files is 200: lower max_connections or "
+                           "raise the limit (ulimit -n)";
+        int failures = 0;
+
+        if (setrlimit(RLIMIT_NOFILE, &limit) != 0)
+            _exit(10);
+        options.max_connections = 150;
+        if (fr_server_start(&options, &started, error, sizeof error) != FR_EINVAL ||
+            started != NULL || strcmp(error, want) != 0) {
+            fprintf(stderr, "got '%s'\n", error);
+            failures |= 1;
+        }
+        options.max_connections = 100;
+        if (fr_server_start(&options, &started, error, sizeof error) != FR_OK) {
+            fprintf(stderr, "got '%s'\n", error);
+            failures |= 2;
+        }
+        fr_server_free(started);
+        if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur != 168 ||
+            limit.rlim_max != 200)
+            failures |= 4;
+        _exit(failures);
+    }
+    ck_assert_int_eq(waitpid(child, &status, 0), child);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child status %d", status);
+}
+END_TEST
+
 static Suite *server_suite(void)
 {
     Suite *suite = suite_create("server");
     TCase *http = tcase_create("http");
     TCase *start_up = tcase_create("start");
+    TCase *limits = tcase_create("limits");
 
     tcase_add_checked_fixture(http, setup, teardown);
     tcase_set_timeout(http, 60);
@@ -1335,7 +1943,22 @@ static Suite *server_suite(void)
     tcase_add_test(http, test_concurrent_clients);
     tcase_add_test(http, test_begin_shutdown);
     tcase_add_test(http, test_port_in_use);
+    tcase_add_test(http, test_refused_framing);
+    tcase_add_test(http, test_refused_host);
+    tcase_add_test(http, test_refused_fields);
+    tcase_add_test(http, test_refused_target);
+    tcase_add_test(http, test_header_limit);
     suite_add_tcase(suite, http);
+
+    /* Each waits out a timeout or two. */
+    tcase_add_checked_fixture(limits, setup, teardown);
+    tcase_set_timeout(limits, 60);
+    tcase_add_test(limits, test_request_timeout);
+    tcase_add_test(limits, test_request_timeout_spares_answers);
+    tcase_add_test(limits, test_idle_timeout);
+    tcase_add_test(limits, test_connection_limits);
+    tcase_add_test(limits, test_descriptor_limit);
+    suite_add_tcase(suite, limits);
 
     tcase_set_timeout(start_up, 60);
     tcase_add_test(start_up, test_ipv6);
