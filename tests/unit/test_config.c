@@ -971,7 +971,7 @@ START_TEST(test_file_unknown_key)
 {
     expect_file_error("[server]\nport = 1\nprot = 2\n",
                       " line 3: unknown key 'prot' in [server]; the keys are bind, port, "
-                      "threads and docs");
+                      "threads, docs and shutdown_timeout");
     expect_file_error("[store]\n\ndatabase = x\n",
                       " line 3: unknown key 'database' in [store]; the keys are db and seed");
     expect_file_error("[http]\naccesslog = stderr\n",
@@ -1259,7 +1259,7 @@ START_TEST(test_usage)
         ck_assert_msg(strstr(usage, must[i]) != NULL, "usage lacks '%s'", must[i]);
     }
     /* Fits an 80-column terminal, and the environment column lines up under
-     * its heading on all twelve flag lines. */
+     * its heading on all thirteen flag lines. */
     heading = strstr(usage, "  FLAG ");
     ck_assert_ptr_nonnull(heading);
     column = strstr(heading, "ENVIRONMENT") - heading;
@@ -1273,7 +1273,7 @@ START_TEST(test_usage)
         }
         line = end + 1;
     }
-    ck_assert_int_eq(aligned, 12);
+    ck_assert_int_eq(aligned, 13);
 }
 END_TEST
 
