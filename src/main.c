@@ -2,12 +2,15 @@
  * frontierd: reads the configuration, opens the store (creating and seeding
  * it when new), builds the in-memory snapshot, serves it over HTTP, takes
  * authenticated writes through the one writer (src/edit/) and drains on
- * SIGTERM or SIGINT. `frontierd hash-token` prints the digest to configure
- * for a token read from stdin.
+ * SIGTERM or SIGINT (see "signals"). `frontierd hash-token` prints the
+ * digest to configure for a token read from stdin.
  *
- * Exit status: 0 after a clean shutdown or --help/--version, 2 for a bad
- * configuration (or an unusable token given to hash-token), 1 when the
- * database, the seed, the access log's file or the socket fails.
+ * Exit status: 0 after --help/--version or a shutdown asked for by SIGTERM
+ * or SIGINT (drained in time, cut at the deadline, or stopped while still
+ * loading), 128 + the signal's number when a second one ends the drain
+ * early, 2 for a bad configuration (or an unusable token given to
+ * hash-token), 1 when the database, the seed, the access log's file or the
+ * socket fails.
  */
 #include <pthread.h>
 #include <signal.h>
@@ -15,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "frontier/access_log.h"
 #include "frontier/api.h"
@@ -60,6 +64,140 @@ static void print_routes(void)
     }
 }
 
+/* ---- signals -----------------------------------------------------------
+ *
+ * SIGTERM and SIGINT are blocked in every thread from the start and taken
+ * by one thread of their own with sigwait, so that what a signal does can
+ * depend on how far the daemon has got:
+ *   loading   (the store opened, the seed imported, the snapshot built): the
+ *             process ends at once with status 0. Nothing has been served
+ *             and nothing written but the import, which is one SQLite
+ *             transaction: ended half-way it is rolled back, and the next
+ *             start imports again. Waiting for a large import to finish
+ *             would not be stopping when asked.
+ *   serving   the first signal wakes main(), which drains and closes.
+ *   stopping  a second signal ends the process at once with 128 + its
+ *             number, as a shell reports a process killed by it: whoever
+ *             sent it chose not to wait. Every committed write is durable
+ *             already (WAL, synchronous=FULL); a write cut half-way is rolled
+ *             back by SQLite at the next start.
+ * Ending the process from this thread with _exit skips exit handlers that
+ * could run under the feet of the threads still working.
+ */
+
+enum phase { PHASE_LOADING, PHASE_SERVING, PHASE_STOPPING, PHASE_DONE };
+
+struct signal_watch {
+    sigset_t signals;
+    pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t stop;
+    enum phase phase; /* under lock */
+    int received;     /* under lock: the signal that began the shutdown, 0 before */
+};
+
+/* The name of one of the two signals taken; static. */
+static const char *signal_name(int sig)
+{
+    return sig == SIGINT ? "SIGINT" : "SIGTERM";
+}
+
+/* The signal thread's body: arg is the struct signal_watch, borrowed; it
+ * outlives the thread (watch_end joins it). */
+static void *watch_signals(void *arg)
+{
+    struct signal_watch *watch = arg;
+
+    for (;;) {
+        int sig = 0;
+        if (sigwait(&watch->signals, &sig) != 0)
+            continue;
+        pthread_mutex_lock(&watch->lock);
+        enum phase phase = watch->phase;
+        if (phase == PHASE_SERVING) {
+            watch->phase = PHASE_STOPPING;
+            watch->received = sig;
+            pthread_cond_signal(&watch->stop);
+        }
+        pthread_mutex_unlock(&watch->lock);
+        switch (phase) {
+        case PHASE_LOADING:
+            fprintf(stderr, "frontierd: %s received while loading; stopped\n",
+                    signal_name(sig));
+            _exit(0);
+        case PHASE_STOPPING:
+            fprintf(stderr, "frontierd: %s received again; exiting at once\n",
+                    signal_name(sig));
+            _exit(128 + sig);
+        case PHASE_DONE:
+            return NULL;
+        case PHASE_SERVING:
+            break;
+        }
+    }
+}
+
+/* Blocks the signals in this thread, and so in every thread started after,
+ * and starts the one thread that takes them. watch is the caller's and must
+ * stay in place until watch_end(), which the caller calls when this
+ * returns true; false: the thread could not start. */
+static bool watch_begin(struct signal_watch *watch)
+{
+    sigemptyset(&watch->signals);
+    sigaddset(&watch->signals, SIGINT);
+    sigaddset(&watch->signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &watch->signals, NULL);
+    pthread_mutex_init(&watch->lock, NULL);
+    pthread_cond_init(&watch->stop, NULL);
+    watch->phase = PHASE_LOADING;
+    watch->received = 0;
+    if (pthread_create(&watch->thread, NULL, watch_signals, watch) != 0) {
+        pthread_mutex_destroy(&watch->lock);
+        pthread_cond_destroy(&watch->stop);
+        return false;
+    }
+    return true;
+}
+
+/* Loading is over: from now on a signal asks for a drain, which main()
+ * starts once the server runs (at once if the signal came first). */
+static void watch_serving(struct signal_watch *watch)
+{
+    pthread_mutex_lock(&watch->lock);
+    if (watch->phase == PHASE_LOADING)
+        watch->phase = PHASE_SERVING;
+    pthread_mutex_unlock(&watch->lock);
+}
+
+/* Waits for the first signal while serving and returns it. */
+static int watch_wait(struct signal_watch *watch)
+{
+    int sig;
+
+    pthread_mutex_lock(&watch->lock);
+    while (watch->received == 0)
+        pthread_cond_wait(&watch->stop, &watch->lock);
+    sig = watch->received;
+    pthread_mutex_unlock(&watch->lock);
+    return sig;
+}
+
+/* Ends the signal thread, woken with SIGTERM (one of the signals it waits
+ * for) sent to it alone. Signals arriving later stay pending, unseen: the
+ * process is about to end. */
+static void watch_end(struct signal_watch *watch)
+{
+    pthread_mutex_lock(&watch->lock);
+    watch->phase = PHASE_DONE;
+    pthread_mutex_unlock(&watch->lock);
+    pthread_kill(watch->thread, SIGTERM);
+    pthread_join(watch->thread, NULL);
+    pthread_mutex_destroy(&watch->lock);
+    pthread_cond_destroy(&watch->stop);
+}
+
+/* ---- main ---------------------------------------------------------------- */
+
 /* Splits "https://a,https://b" into a NULL-ended list pointing into text,
  * which it cuts in place. "*" stays one entry: any origin. */
 static void split_origins(char *text, const char *list[], size_t max)
@@ -85,7 +223,8 @@ int main(int argc, char *argv[])
     struct timespec load_start, load_end;
     char error[1024] = "";
     int status = 1;
-    sigset_t signals;
+    struct signal_watch watch;
+    bool watching = false;
 
     if (fr_config_load(&config, argc, argv, environ, &action, error, sizeof(error)) != FR_OK) {
         fprintf(stderr, "frontierd: %s\nRun 'frontierd --help' for the options.\n", error);
@@ -111,13 +250,13 @@ int main(int argc, char *argv[])
         return 2;
     }
 
-    /* Block the shutdown signals before any thread starts, so the server's
-     * threads inherit the mask and only sigwait below receives them. */
-    sigemptyset(&signals);
-    sigaddset(&signals, SIGINT);
-    sigaddset(&signals, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &signals, NULL);
+    /* Before any other thread starts, so that all inherit the mask. */
     signal(SIGPIPE, SIG_IGN);
+    watching = watch_begin(&watch);
+    if (!watching) {
+        fprintf(stderr, "frontierd: could not start the thread that takes signals\n");
+        goto out;
+    }
 
     /* Before the slow part, so a log that cannot be written stops at once. */
     if (fr_access_log_open(config.access_log, &access_log, error, sizeof(error)) != FR_OK) {
@@ -163,6 +302,7 @@ int main(int argc, char *argv[])
         .max_header_bytes = config.max_header_bytes,
         .edits = edits,
     };
+    watch_serving(&watch);
     if (fr_server_start(&options, &server, error, sizeof(error)) != FR_OK) {
         fprintf(stderr, "frontierd: %s\n", error);
         goto out;
@@ -178,19 +318,28 @@ int main(int argc, char *argv[])
             fr_tokens_count(tokens), config.db);
     fr_edits_release(edits, first);
 
-    int sig = 0;
-    sigwait(&signals, &sig);
-    fprintf(stderr, "frontierd: %s received, shutting down\n",
-            sig == SIGINT ? "SIGINT" : "SIGTERM");
+    int sig = watch_wait(&watch);
+    /* Said once it is true: /readyz answers 503 and connections are refused. */
     fr_server_begin_shutdown(server);
+    fr_server_stop_accepting(server);
+    fprintf(stderr, "frontierd: %s received; draining (up to %u s)\n", signal_name(sig),
+            config.shutdown_timeout);
+    size_t left = fr_server_drain(server, config.shutdown_timeout * 1000u);
+    if (left > 0)
+        fprintf(stderr, "frontierd: %zu request%s still in flight after %u s; cutting %s\n",
+                left, left == 1 ? "" : "s", config.shutdown_timeout, left == 1 ? "it" : "them");
     status = 0;
 out:
     fr_server_free(server);
     fr_edits_free(edits);
     fr_store_close(store);
+    if (status == 0)
+        fprintf(stderr, "frontierd: stopped\n");
     fr_tokens_free(tokens);
     fr_docs_free(docs);
     fr_metrics_free(metrics);
     fr_access_log_free(access_log);
+    if (watching)
+        watch_end(&watch);
     return status;
 }

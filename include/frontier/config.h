@@ -10,6 +10,7 @@
  *   seed     --seed      FRONTIERD_SEED        data/seed   (imported into a new db)
  *   threads  --threads   FRONTIERD_THREADS     0           (0: one per CPU; max 256)
  *   docs     --docs      FRONTIERD_DOCS        node_modules/redoc/bundles (for /docs)
+ *   shutdown_timeout --shutdown-timeout FRONTIERD_SHUTDOWN_TIMEOUT 10 (seconds, 0 to 3600)
  *   cache_max_age  --cache-max-age  FRONTIERD_CACHE_MAX_AGE  0 (Cache-Control: no-cache)
  *   cors_origins   --cors-origins   FRONTIERD_CORS_ORIGINS   * (any origin may read)
  *   access_log     --access-log     FRONTIERD_ACCESS_LOG     off ("stderr" or a file path)
@@ -22,11 +23,11 @@
  *   max_header_bytes --max-header-bytes FRONTIERD_MAX_HEADER_BYTES 16384 (1024 to 65536)
  *   tokens   --tokens    FRONTIERD_TOKENS      (none: no one may write)
  *   config   --config    FRONTIERD_CONFIG      (none)      the INI file to read
- * The INI file has a [server] section (bind, port, threads, docs), a [store]
- * section (db, seed), an [http] section (cache_max_age, cors_origins,
- * access_log, max_body_bytes and the limits max_connections,
- * max_connections_per_client, idle_timeout, request_timeout and
- * max_header_bytes) and an [auth] section (tokens). What each limit bounds
+ * The INI file has a [server] section (bind, port, threads, docs,
+ * shutdown_timeout), a [store] section (db, seed), an [http] section
+ * (cache_max_age, cors_origins, access_log, max_body_bytes and the limits
+ * max_connections, max_connections_per_client, idle_timeout,
+ * request_timeout and max_header_bytes) and an [auth] section (tokens). What each limit bounds
  * is said in include/frontier/server.h (struct fr_server_options).
  *
  * tokens is the list fr_tokens_parse reads (include/frontier/auth.h):
@@ -62,6 +63,9 @@ struct fr_config {
     char seed[FR_CONFIG_PATH_MAX];
     unsigned threads; /* resolved: never 0 after fr_config_load */
     char docs[FR_CONFIG_PATH_MAX];
+    /* Seconds the requests in flight get to finish after SIGTERM or SIGINT
+     * before they are cut. */
+    unsigned shutdown_timeout;
     unsigned cache_max_age;                  /* seconds; 0: no-cache */
     char cors_origins[FR_CONFIG_ORIGINS_MAX]; /* "*" or "https://a,https://b" */
     char access_log[FR_CONFIG_PATH_MAX];      /* "off", "stderr" or a file path */

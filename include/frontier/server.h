@@ -82,10 +82,33 @@ enum fr_status fr_server_start(const struct fr_server_options *options,
 /* The port actually bound (useful with port 0). */
 unsigned fr_server_port(const struct fr_server *server);
 
-/* Marks the server as draining: health checks answer 503 from now on. */
+/* Marks the server as draining: health checks answer 503 from now on. It
+ * goes on accepting connections and answering requests. */
 void fr_server_begin_shutdown(struct fr_server *server);
 
-/* Stops the daemon (waiting for in-flight requests) and frees everything. */
+/* Requests in flight: from the arrival of a request's headers until its
+ * response has been sent (or its connection has gone). Safe from any
+ * thread. */
+size_t fr_server_in_flight(const struct fr_server *server);
+
+/* Stops accepting connections for good: new ones are refused by the kernel
+ * from now on. Connections already open are still served. Calling it again
+ * does nothing. */
+void fr_server_stop_accepting(struct fr_server *server);
+
+/* The graceful part of a shutdown: fr_server_begin_shutdown, then
+ * fr_server_stop_accepting, then waits until no request is in flight or
+ * timeout_ms has passed. Requests already in flight finish, writes
+ * included; connections already open may still bring new requests
+ * meanwhile, which are answered (/readyz with 503). Returns the number of
+ * requests still in flight (0: drained). Call it from one thread; then
+ * fr_server_free. */
+size_t fr_server_drain(struct fr_server *server, unsigned timeout_ms);
+
+/* Stops the daemon and frees everything; NULL is allowed. The writes queued
+ * for the writer thread are finished first; every other request still in
+ * flight is cut (its connection closed), as is every open connection, idle
+ * keep-alive ones included. */
 void fr_server_free(struct fr_server *server);
 
 #endif

@@ -26,6 +26,10 @@
  * smallest limit; the largest keeps one request from holding much memory. */
 #define BODY_MIN 1024u
 #define BODY_MAX 16777216u
+/* Shutdown: an hour is longer than any request should take and than any
+ * supervisor waits before it kills. */
+#define SHUTDOWN_TIMEOUT_MAX 3600u
+#define SHUTDOWN_TIMEOUT_DEFAULT 10u
 _Static_assert(FR_SERVER_BODY_DEFAULT == 262144, "the usage text and README say 262144");
 /* Connections: the most a Linux kernel lets a process open (fs.nr_open's
  * default); fr_server_start checks the actual limit on open files. */
@@ -61,6 +65,7 @@ enum key {
     KEY_SEED,
     KEY_THREADS,
     KEY_DOCS,
+    KEY_SHUTDOWN_TIMEOUT,
     KEY_CACHE_MAX_AGE,
     KEY_CORS_ORIGINS,
     KEY_ACCESS_LOG,
@@ -95,6 +100,9 @@ static const struct key_info keys[KEY_COUNT] = {
                      "an integer from 0 to 256, where 0 means one per CPU"},
     [KEY_DOCS] = {"docs", "server", "--docs", "FRONTIERD_DOCS",
                   "a non-empty path shorter than " PATH_MAX_TEXT " bytes"},
+    [KEY_SHUTDOWN_TIMEOUT] = {"shutdown_timeout", "server", "--shutdown-timeout",
+                              "FRONTIERD_SHUTDOWN_TIMEOUT",
+                              "an integer number of seconds from 0 to 3600"},
     [KEY_CACHE_MAX_AGE] = {"cache_max_age", "http", "--cache-max-age", "FRONTIERD_CACHE_MAX_AGE",
                            "an integer number of seconds from 0 to 31536000, where 0 "
                            "means no-cache"},
@@ -456,6 +464,9 @@ static enum fr_status apply_value(struct fr_config *config, enum key k, const ch
         break;
     case KEY_DOCS:
         ok = copy_path(value, config->docs);
+        break;
+    case KEY_SHUTDOWN_TIMEOUT:
+        ok = parse_uint(value, SHUTDOWN_TIMEOUT_MAX, &config->shutdown_timeout);
         break;
     case KEY_CACHE_MAX_AGE:
         ok = parse_uint(value, CACHE_MAX_AGE_MAX, &config->cache_max_age);
@@ -931,6 +942,7 @@ static void set_defaults(struct fr_config *config)
     memcpy(config->cors_origins, "*", sizeof "*");
     memcpy(config->access_log, "off", sizeof "off");
     config->threads = 0;
+    config->shutdown_timeout = SHUTDOWN_TIMEOUT_DEFAULT;
     config->max_body_bytes = FR_SERVER_BODY_DEFAULT;
     config->max_connections = FR_SERVER_CONNECTIONS_DEFAULT;
     config->max_connections_per_client = FR_SERVER_PER_CLIENT_DEFAULT;
@@ -1069,6 +1081,9 @@ const char *fr_config_usage(void)
            "                         worker threads, 0 to 256; 0 means one per online CPU\n"
            "  --docs DIR             FRONTIERD_DOCS           " FR_CONFIG_DOCS_DEFAULT "\n"
            "                         directory holding redoc.standalone.js for /docs\n"
+           "  --shutdown-timeout N   FRONTIERD_SHUTDOWN_TIMEOUT 10\n"
+           "                         seconds requests in flight get to finish on SIGTERM\n"
+           "                         or SIGINT, 0 to 3600; then they are cut\n"
            "  --cache-max-age N      FRONTIERD_CACHE_MAX_AGE  0\n"
            "                         Cache-Control max-age in seconds; 0 sends no-cache\n"
            "  --cors-origins LIST    FRONTIERD_CORS_ORIGINS   *\n"
@@ -1095,7 +1110,8 @@ const char *fr_config_usage(void)
            "                         who may write: name:digest entries, comma-separated,\n"
            "                         each digest printed by frontierd hash-token\n"
            "  --config PATH          FRONTIERD_CONFIG         (none)\n"
-           "                         INI file: [server] bind, port, threads, docs;\n"
+           "                         INI file: [server] bind, port, threads, docs,\n"
+           "                         shutdown_timeout;\n"
            "                         [store] db, seed; [http] cache_max_age,\n"
            "                         cors_origins, access_log, max_body_bytes,\n"
            "                         max_connections, max_connections_per_client,\n"

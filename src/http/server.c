@@ -30,6 +30,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <microhttpd.h>
 
@@ -93,6 +94,11 @@ struct fr_server {
     pthread_t watchdog;
     bool watchdog_started;
     bool watchdog_stopping; /* under clients_lock */
+    /* Requests between their arrival and their completion callback, which
+     * is what a drain waits for (see "shutdown"). */
+    atomic_size_t in_flight;
+    bool quiesced;            /* fr_server_stop_accepting ran */
+    MHD_socket listen_socket; /* then: the socket it hands back */
 };
 
 /* Where a connection stands with respect to the request deadline. */
@@ -1223,6 +1229,7 @@ static struct request_context *arrive(struct fr_server *server,
     context->keep_body = keeps_body(parse_method(method));
     context->body_state = BODY_FINE;
     fr_metrics_request_begin(server->metrics);
+    atomic_fetch_add_explicit(&server->in_flight, 1, memory_order_relaxed);
     if (server->snapshots.acquire != NULL)
         context->snapshot = server->snapshots.acquire(server->snapshots.ctx);
     return context;
@@ -1501,6 +1508,7 @@ static void on_completed(void *cls, struct MHD_Connection *connection, void **co
     if (context == NULL)
         return;
     fr_metrics_request_end(server->metrics);
+    atomic_fetch_sub_explicit(&server->in_flight, 1, memory_order_relaxed);
     if (context->answered)
         observe(server, context, toe);
     if (context->snapshot != NULL && server->snapshots.release != NULL)
@@ -1596,8 +1604,10 @@ enum fr_status fr_server_start(const struct fr_server_options *options,
                               : FR_SERVER_PER_CLIENT_DEFAULT;
     unsigned idle_timeout =
         options->idle_timeout != 0 ? options->idle_timeout : FR_SERVER_IDLE_TIMEOUT_DEFAULT;
+    /* MHD_USE_ITC lets fr_server_drain quiesce the pool's threads (suspend
+     * and resume imply it too, but a drain must not depend on that). */
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_TURBO | MHD_USE_ERROR_LOG |
-                     MHD_ALLOW_SUSPEND_RESUME;
+                     MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ITC;
     const union MHD_DaemonInfo *info;
     int saved_errno;
     struct MHD_OptionItem pool[] = {{MHD_OPTION_END, 0, NULL}, {MHD_OPTION_END, 0, NULL}};
@@ -1744,16 +1754,77 @@ unsigned fr_server_port(const struct fr_server *server)
     return server->port;
 }
 
+/* ---- shutdown --------------------------------------------------------
+ *
+ * A drain: health checks turn 503 (fr_server_begin_shutdown), the listening
+ * socket stops accepting, the requests in flight finish, then the daemon
+ * stops and closes every connection left, the idle keep-alive ones among
+ * them. "In flight" runs from a request's first handler call (its headers
+ * are in) to its completion callback (its response sent, or its
+ * connection gone), so a write waiting for the writer thread counts, and
+ * so does a response still being sent to a slow reader.
+ */
+
+/* How often fr_server_drain looks at the count. Completions do not signal
+ * it, so that the request path takes no lock for the sake of a shutdown;
+ * a few milliseconds of polling while stopping cost nothing. */
+#define DRAIN_POLL_NS 5000000L
+
 void fr_server_begin_shutdown(struct fr_server *server)
 {
     atomic_store_explicit(&server->shutting_down, true, memory_order_relaxed);
 }
 
+size_t fr_server_in_flight(const struct fr_server *server)
+{
+    return atomic_load_explicit(&server->in_flight, memory_order_relaxed);
+}
+
+/*
+ * MHD_quiesce_daemon takes the listening socket out of the threads' polling
+ * sets but leaves it open, and libmicrohttpd says it must stay open until
+ * MHD_stop_daemon has run (a thread may still hold it). Open and unpolled,
+ * it would go on completing handshakes into its backlog, and those clients
+ * would wait for nothing. shutdown() ends the listening instead: the
+ * kernel refuses new connections (and resets those in the backlog) while
+ * the descriptor stays valid. It is closed in fr_server_free.
+ */
+void fr_server_stop_accepting(struct fr_server *server)
+{
+    MHD_socket listen_socket;
+
+    if (server->quiesced)
+        return;
+    listen_socket = MHD_quiesce_daemon(server->daemon);
+    if (listen_socket == MHD_INVALID_SOCKET)
+        return;
+    server->quiesced = true;
+    server->listen_socket = listen_socket;
+    (void)shutdown(listen_socket, SHUT_RDWR); /* only fails for a socket not listening */
+}
+
+size_t fr_server_drain(struct fr_server *server, unsigned timeout_ms)
+{
+    struct timespec start;
+    const struct timespec pause = {0, DRAIN_POLL_NS};
+    size_t left;
+
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    fr_server_begin_shutdown(server);
+    fr_server_stop_accepting(server);
+    while ((left = fr_server_in_flight(server)) > 0 &&
+           elapsed_ns(&start) < (uint64_t)timeout_ms * 1000000u)
+        nanosleep(&pause, NULL);
+    return left;
+}
+
 /* The writer finishes the writes queued (and resumes their connections)
  * first, since libmicrohttpd must not stop with a connection suspended;
  * writes that arrive after are answered in place. MHD_stop_daemon then
- * joins the pool's threads, so requests in flight finish and their
- * completion callbacks release their snapshots before this returns. */
+ * joins the pool's threads, closing every connection: a request still in
+ * flight is cut (its completion callback runs with
+ * MHD_REQUEST_TERMINATED_DAEMON_SHUTDOWN and releases its snapshot) before
+ * this returns. */
 void fr_server_free(struct fr_server *server)
 {
     if (server == NULL)
@@ -1768,6 +1839,9 @@ void fr_server_free(struct fr_server *server)
     if (server->daemon != NULL)
         MHD_stop_daemon(server->daemon);
     clients_cleanup(server);
+    /* A quiesced daemon leaves its listening socket to the caller. */
+    if (server->quiesced)
+        close(server->listen_socket);
     pthread_mutex_destroy(&server->log_lock);
     pthread_mutex_destroy(&server->jobs_lock);
     pthread_cond_destroy(&server->jobs_ready);

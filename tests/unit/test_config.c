@@ -1070,7 +1070,7 @@ START_TEST(test_file_unknown_key)
 {
     expect_file_error("[server]\nport = 1\nprot = 2\n",
                       " line 3: unknown key 'prot' in [server]; the keys are bind, port, "
-                      "threads and docs");
+                      "threads, docs and shutdown_timeout");
     expect_file_error("[store]\n\ndatabase = x\n",
                       " line 3: unknown key 'database' in [store]; the keys are db and seed");
     expect_file_error("[http]\naccesslog = stderr\n",
@@ -1365,7 +1365,7 @@ START_TEST(test_usage)
         ck_assert_msg(strstr(usage, must[i]) != NULL, "usage lacks '%s'", must[i]);
     }
     /* Fits an 80-column terminal, and the environment column lines up under
-     * its heading on all sixteen flag lines that name their variable (the
+     * its heading on all seventeen flag lines that name their variable (the
      * longest flag has its variable on the line below). */
     heading = strstr(usage, "  FLAG ");
     ck_assert_ptr_nonnull(heading);
@@ -1381,7 +1381,7 @@ START_TEST(test_usage)
         }
         line = end + 1;
     }
-    ck_assert_int_eq(aligned, 16);
+    ck_assert_int_eq(aligned, 17);
 }
 END_TEST
 
