@@ -9,8 +9,8 @@
  * or SIGINT (drained in time, cut at the deadline, or stopped while still
  * loading), 128 + the signal's number when a second one ends the drain
  * early, 2 for a bad configuration (or an unusable token given to
- * hash-token), 1 when the database, the seed, the access log's file or the
- * socket fails.
+ * hash-token), 1 when the database, the seed, the access log's file, the
+ * socket or the open-files limit (too low for max_connections) fails.
  */
 #include <pthread.h>
 #include <signal.h>
