@@ -5,9 +5,11 @@
 BUILD_DIR ?= build
 SANITIZE_DIR ?= build-sanitize
 BENCH_BUILD_DIR ?= build-release
+FUZZ_DIR ?= build-fuzz
+FUZZ_SECONDS ?= 60
 CONFIG ?= config/frontierd.conf
 
-.PHONY: all deps build run test bench clean
+.PHONY: all deps build run test fuzz bench clean
 
 all: build
 
@@ -21,7 +23,12 @@ run: build
 	exec $(BUILD_DIR)/frontierd --config $(CONFIG)
 
 test: deps
-	scripts/test $(BUILD_DIR) $(SANITIZE_DIR)
+	scripts/test $(BUILD_DIR) $(SANITIZE_DIR) $(FUZZ_DIR)
+
+# Every libFuzzer harness (fuzz/README.md) for FUZZ_SECONDS each, two at a
+# time, from its seed corpus; a crash, leak or sanitizer report fails it.
+fuzz: deps
+	fuzz/run-all $(FUZZ_DIR) $(FUZZ_SECONDS)
 
 # The side-by-side benchmark (bench/README.md): a release build of frontierd
 # against nginx and json-server, then durable writes beside readers.
@@ -33,4 +40,4 @@ bench: deps
 	bench/writes $(BENCH_BUILD_DIR)/frontierd
 
 clean:
-	rm -rf $(BUILD_DIR) $(SANITIZE_DIR) $(BENCH_BUILD_DIR)
+	rm -rf $(BUILD_DIR) $(SANITIZE_DIR) $(BENCH_BUILD_DIR) $(FUZZ_DIR)

@@ -443,7 +443,7 @@ enum fr_status fr_collection_query(const struct fr_collection *coll,
         size_t to = first_at_or_after(positions, 0, count, hi);
         equality++;
         if (equality == 1 || to - from < n) {
-            list = positions + from;
+            list = positions ? positions + from : NULL; /* no item has the value: n is 0 */
             n = to - from;
         }
     }
