@@ -181,37 +181,6 @@ struct fr_store *fuzz_store_open_fresh(void)
 
 /* ---- a request from text ------------------------------------------------ */
 
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-/* The adapter's unescape callback: "%XX" becomes its byte unless that byte
- * is NUL; malformed escapes and "%00" stay as written. In place. */
-static void percent_decode(char *s)
-{
-    char *out = s;
-    const char *in = s;
-
-    while (*in != '\0') {
-        int hi = in[0] == '%' ? hex_value(in[1]) : -1;
-        int lo = hi >= 0 ? hex_value(in[2]) : -1;
-        if (lo >= 0 && (hi | lo) != 0) {
-            *out++ = (char)(hi * 16 + lo);
-            in += 3;
-        } else {
-            *out++ = *in++;
-        }
-    }
-    *out = '\0';
-}
-
 /* libmicrohttpd reads '+' in a query as a space before unescaping. */
 static void query_decode(char *s)
 {
@@ -219,7 +188,7 @@ static void query_decode(char *s)
         if (*p == '+')
             *p = ' ';
     }
-    percent_decode(s);
+    fr_percent_decode(s);
 }
 
 /* The adapter's collect_query: empty pairs ("&&") are dropped, and past
@@ -264,21 +233,6 @@ static void parse_query(struct fr_request *req, char *args)
 static bool keeps_body(enum fr_method method)
 {
     return (method & (FR_METHOD_POST | FR_METHOD_PUT | FR_METHOD_PATCH | FR_METHOD_DELETE)) != 0;
-}
-
-/* The adapter's parse_method: case-sensitive, as RFC 9110 says. */
-static enum fr_method parse_method(const char *name)
-{
-    static const enum fr_method methods[] = {
-        FR_METHOD_GET,   FR_METHOD_HEAD,   FR_METHOD_POST,    FR_METHOD_PUT,
-        FR_METHOD_PATCH, FR_METHOD_DELETE, FR_METHOD_OPTIONS,
-    };
-
-    for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++) {
-        if (strcmp(name, fr_method_name(methods[i])) == 0)
-            return methods[i];
-    }
-    return FR_METHOD_OTHER;
 }
 
 /* A value without the blanks around it (RFC 9110 section 5.5); *len is set. */
@@ -382,13 +336,13 @@ bool fuzz_request_parse(const uint8_t *data, size_t size, struct fuzz_request *o
         goto refuse;
     *space = '\0';
     req->method_name = line;
-    req->method = parse_method(line);
+    req->method = fr_method_parse(line);
 
     char *target = space + 1;
     char *query = strchr(target, '?');
     if (query != NULL)
         *query++ = '\0';
-    percent_decode(target);
+    fr_percent_decode(target);
     req->path = target;
     parse_query(req, query);
 

@@ -220,6 +220,20 @@ struct fr_route {
  * methods. tables ends with NULL. */
 /* "GET", "HEAD", ... for one method bit; NULL for FR_METHOD_OTHER. Static. */
 const char *fr_method_name(enum fr_method method);
+/* The method named exactly so (methods are case-sensitive, RFC 9110: "get"
+ * is not GET), or FR_METHOD_OTHER. */
+enum fr_method fr_method_parse(const char *name);
+
+/* The value of one hexadecimal digit, or -1. */
+int fr_hex_value(char c);
+/* Percent-decodes the path or a query name or value in place, as the
+ * adapter does (src/http/server.c), and returns the new length: "%XX"
+ * becomes its byte, except that "%00" stays as written (a decoded NUL
+ * would silently cut a C string short, so "/v1/models/grok-4%00junk" would
+ * find grok-4 and "limit=2%00abc" would pass as 2; kept literal, such input
+ * can only match nothing and is answered 404 or 400), and malformed escapes
+ * stay as written too. */
+size_t fr_percent_decode(char *s);
 
 void fr_router_dispatch(const struct fr_route *const *tables, struct fr_request *req,
                         struct fr_response *resp);

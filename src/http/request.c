@@ -163,3 +163,47 @@ const char *fr_request_header(const struct fr_request *req, const char *name)
     }
     return NULL;
 }
+
+/* ---- what the adapter decodes ------------------------------------------ */
+
+enum fr_method fr_method_parse(const char *name)
+{
+    static const enum fr_method methods[] = {
+        FR_METHOD_GET,   FR_METHOD_HEAD,   FR_METHOD_POST,    FR_METHOD_PUT,
+        FR_METHOD_PATCH, FR_METHOD_DELETE, FR_METHOD_OPTIONS,
+    };
+
+    for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++) {
+        if (strcmp(name, fr_method_name(methods[i])) == 0)
+            return methods[i];
+    }
+    return FR_METHOD_OTHER;
+}
+
+int fr_hex_value(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+size_t fr_percent_decode(char *s)
+{
+    char *out = s;
+    for (const char *in = s; *in != '\0';) {
+        int hi = in[0] == '%' ? fr_hex_value(in[1]) : -1;
+        int lo = hi >= 0 ? fr_hex_value(in[2]) : -1;
+        if (lo >= 0 && (hi | lo) != 0) {
+            *out++ = (char)(hi * 16 + lo);
+            in += 3;
+        } else {
+            *out++ = *in++;
+        }
+    }
+    *out = '\0';
+    return (size_t)(out - s);
+}

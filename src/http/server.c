@@ -249,63 +249,13 @@ static void log_failure(const char *what, int status, const char *method, const 
             method_text, url_text);
 }
 
-/* Case-sensitive, as RFC 9110 says methods are: "get" is not GET. */
-static enum fr_method parse_method(const char *method)
-{
-    static const struct {
-        const char *name;
-        enum fr_method method;
-    } methods[] = {
-        {"GET", FR_METHOD_GET},     {"HEAD", FR_METHOD_HEAD},   {"POST", FR_METHOD_POST},
-        {"PUT", FR_METHOD_PUT},     {"PATCH", FR_METHOD_PATCH}, {"DELETE", FR_METHOD_DELETE},
-        {"OPTIONS", FR_METHOD_OPTIONS},
-    };
-
-    for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++) {
-        if (strcmp(method, methods[i].name) == 0)
-            return methods[i].method;
-    }
-    return FR_METHOD_OTHER;
-}
-
-/* Collects query arguments in the order sent; stops past the maximum. A
- * name without '=' ("?verbose") arrives with a NULL value. */
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-/*
- * Percent-decoding of the path and of query names and values, as
- * libmicrohttpd's own, except that "%00" stays as written: a decoded NUL
- * would silently cut a C string short, so "/v1/models/grok-4%00junk" would
- * find grok-4 and "limit=2%00abc" would pass as 2. Kept literal, such input
- * can only match nothing and is answered 404 or 400. Malformed escapes stay
- * as written too. Decodes in place and returns the new length.
- */
+/* libmicrohttpd's unescape callback: fr_percent_decode, which keeps "%00"
+ * as written (see include/frontier/http.h). */
 static size_t unescape_keeping_nul(void *cls, struct MHD_Connection *connection, char *s)
 {
-    char *out = s;
     (void)cls;
     (void)connection;
-    for (const char *in = s; *in != '\0';) {
-        int hi = in[0] == '%' ? hex_value(in[1]) : -1;
-        int lo = hi >= 0 ? hex_value(in[2]) : -1;
-        if (lo >= 0 && (hi | lo) != 0) {
-            *out++ = (char)(hi * 16 + lo);
-            in += 3;
-        } else {
-            *out++ = *in++;
-        }
-    }
-    *out = '\0';
-    return (size_t)(out - s);
+    return fr_percent_decode(s);
 }
 
 static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const char *key,
@@ -321,6 +271,8 @@ static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const 
     return MHD_YES;
 }
 
+/* Collects query arguments in the order sent; stops past the maximum. A
+ * name without '=' ("?verbose") arrives with a NULL value. */
 static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const char *key,
                                      const char *value)
 {
@@ -757,8 +709,8 @@ static void *on_target(void *cls, const char *uri, struct MHD_Connection *connec
     client->target_encoded_slash = false;
     for (; *p != '\0'; p++) {
         unsigned char c = (unsigned char)*p;
-        int hi = c == '%' ? hex_value(p[1]) : -1;
-        int lo = hi >= 0 ? hex_value(p[2]) : -1;
+        int hi = c == '%' ? fr_hex_value(p[1]) : -1;
+        int lo = hi >= 0 ? fr_hex_value(p[2]) : -1;
         if (c == '?')
             in_path = false;
         if (c == ' ')
@@ -1226,7 +1178,7 @@ static struct request_context *arrive(struct fr_server *server,
         client_address(connection, context->client, sizeof context->client);
     }
     fr_buf_init(&context->body);
-    context->keep_body = keeps_body(parse_method(method));
+    context->keep_body = keeps_body(fr_method_parse(method));
     context->body_state = BODY_FINE;
     fr_metrics_request_begin(server->metrics);
     atomic_fetch_add_explicit(&server->in_flight, 1, memory_order_relaxed);
@@ -1242,7 +1194,7 @@ static void fill_request(const struct fr_server *server, struct MHD_Connection *
                          const char *method, struct fr_request *req)
 {
     memset(req, 0, sizeof *req);
-    req->method = parse_method(method);
+    req->method = fr_method_parse(method);
     req->method_name = method;
     req->path = url;
     req->snapshot = context->snapshot;

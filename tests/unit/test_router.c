@@ -148,6 +148,39 @@ static const char *header_value(const struct fr_response *resp, const char *name
 
 /* ---- routing ------------------------------------------------------------ */
 
+/* What the adapter decodes before routing. */
+START_TEST(test_decoding)
+{
+    static const struct {
+        const char *in, *out;
+    } cases[] = {
+        {"/v1/models/grok-4", "/v1/models/grok-4"},
+        {"/v1/models/grok%2D4", "/v1/models/grok-4"},
+        {"%41%62", "Ab"},
+        {"grok-4%00junk", "grok-4%00junk"}, /* a NUL would cut the string short */
+        {"%zz%2", "%zz%2"},                 /* malformed escapes stay */
+        {"%", "%"},
+        {"100%", "100%"},
+        {"%e4%b8%ad", "\xe4\xb8\xad"},
+        {"", ""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char buf[64];
+        snprintf(buf, sizeof buf, "%s", cases[i].in);
+        size_t len = fr_percent_decode(buf);
+        ck_assert_str_eq(buf, cases[i].out);
+        ck_assert_uint_eq(len, strlen(cases[i].out));
+    }
+    ck_assert_int_eq(fr_method_parse("GET"), FR_METHOD_GET);
+    ck_assert_int_eq(fr_method_parse("PATCH"), FR_METHOD_PATCH);
+    ck_assert_int_eq(fr_method_parse("get"), FR_METHOD_OTHER);
+    ck_assert_int_eq(fr_method_parse("TRACE"), FR_METHOD_OTHER);
+    ck_assert_int_eq(fr_method_parse(""), FR_METHOD_OTHER);
+    ck_assert_int_eq(fr_hex_value('f'), 15);
+    ck_assert_int_eq(fr_hex_value('G'), -1);
+}
+END_TEST
+
 START_TEST(test_literal_route)
 {
     struct fr_request req = make_request(FR_METHOD_GET, "GET", "/v1/models");
@@ -1043,6 +1076,7 @@ static Suite *router_suite(void)
     TCase *query = tcase_create("query");
     TCase *response = tcase_create("response");
 
+    tcase_add_test(routing, test_decoding);
     tcase_add_test(routing, test_literal_route);
     tcase_add_test(routing, test_captures);
     tcase_add_test(routing, test_first_match_wins);
