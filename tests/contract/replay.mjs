@@ -21,7 +21,7 @@
 //
 // The answers hold times (`recorded_at`, `updated_at`, a change's `at`) and
 // entity tags (in a 412's detail) that differ on every run: comparisons see
-// them as placeholders, after checking their form.
+// them as fixed markers, after checking their form.
 import { createHash } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 
@@ -158,7 +158,7 @@ export async function buildRequest(doc, entry, client) {
   return { method: entry.method, target: entry.target, headers, body };
 }
 
-// A copy of value in which times and entity tags read as placeholders, and
+// A copy of value in which times and entity tags read as fixed markers, and
 // the list of those that are not of the form they must have.
 export function normalise(value, at = '', bad = []) {
   if (typeof value === 'string') {
