@@ -1,8 +1,9 @@
 /*
- * The harnesses' shared helpers: see fuzz.h. The request reader copies the
- * adapter's decoding rather than calling it, because the adapter's helpers
- * are static in src/http/server.c (the one file that includes
- * microhttpd.h); what it must match is written next to each step.
+ * The harnesses' shared helpers: see fuzz.h. The request reader does what
+ * the adapter (src/http/server.c) does with what libmicrohttpd hands it,
+ * through the same functions (fr_percent_decode, fr_method_parse,
+ * fr_request_identify); the steps only libmicrohttpd takes ('+' in a query,
+ * splitting pairs) are written next to each.
  */
 #include "fuzz.h"
 
@@ -235,52 +236,12 @@ static bool keeps_body(enum fr_method method)
     return (method & (FR_METHOD_POST | FR_METHOD_PUT | FR_METHOD_PATCH | FR_METHOD_DELETE)) != 0;
 }
 
-/* A value without the blanks around it (RFC 9110 section 5.5); *len is set. */
-static const char *trim_blanks(const char *value, size_t *len)
+/* The adapter's identification of the request, checked. */
+static void identify(struct fr_request *req, char trace_id[FR_TRACE_ID_LEN + 1])
 {
-    size_t n;
-
-    *len = 0;
-    if (value == NULL)
-        return NULL;
-    value += strspn(value, " \t");
-    n = strlen(value);
-    while (n > 0 && (value[n - 1] == ' ' || value[n - 1] == '\t'))
-        n--;
-    *len = n;
-    return value;
-}
-
-/* The adapter's identify(): the client's X-Request-Id when valid, else a new
- * one; the trace id of a single traceparent that parses. */
-static void identify(struct fr_request *req, char trace_id[33])
-{
-    size_t len = 0;
-    const char *given = trim_blanks(fr_request_header(req, "X-Request-Id"), &len);
-    const char *traceparent = NULL;
-    size_t traceparents = 0;
-    struct fr_traceparent parsed;
-
-    req->request_id[0] = '\0';
-    if (given != NULL && len <= FR_REQUEST_ID_MAX) {
-        memcpy(req->request_id, given, len);
-        req->request_id[len] = '\0';
-    }
-    if (!fr_request_id_valid(req->request_id))
-        fr_request_id_generate(req->request_id);
-    FUZZ_CHECK(fr_request_id_valid(req->request_id), "a generated request id is not valid: '%s'",
+    fr_request_identify(req, trace_id);
+    FUZZ_CHECK(fr_request_id_valid(req->request_id), "a request id is not valid: '%s'",
                req->request_id);
-
-    trace_id[0] = '\0';
-    for (size_t i = 0; i < req->header_count; i++) {
-        if (strcasecmp(req->headers[i].name, "traceparent") == 0) {
-            traceparent = req->headers[i].value;
-            traceparents++;
-        }
-    }
-    traceparent = trim_blanks(traceparent, &len);
-    if (traceparents == 1 && fr_traceparent_parse(traceparent, len, &parsed) == FR_OK)
-        memcpy(trace_id, parsed.trace_id, sizeof parsed.trace_id);
 }
 
 /* Ends the line that starts at *at (LF, or the end of the head), dropping a

@@ -234,6 +234,11 @@ int fr_hex_value(char c);
  * can only match nothing and is answered 404 or 400), and malformed escapes
  * stay as written too. */
 size_t fr_percent_decode(char *s);
+/* A field value without the blanks around it, which RFC 9110 section 5.5
+ * says are not part of it (libmicrohttpd drops only the leading ones):
+ * returns where it starts (borrowed from value) and sets *len. NULL stays
+ * NULL. */
+const char *fr_trim_blanks(const char *value, size_t *len);
 
 void fr_router_dispatch(const struct fr_route *const *tables, struct fr_request *req,
                         struct fr_response *resp);

@@ -47,4 +47,13 @@ void fr_request_id_generate(char *out);
  */
 enum fr_status fr_traceparent_parse(const char *value, size_t len, struct fr_traceparent *out);
 
+struct fr_request;
+
+/* Sets req->request_id to the client's X-Request-Id when it is one we may
+ * echo, else a new one; and trace_id (FR_TRACE_ID_LEN + 1 bytes) to the
+ * trace id of the request's traceparent when there is exactly one and it
+ * parses, else "". (Two cannot both name the caller's span: the W3C test
+ * suite treats a duplicate as invalid.) */
+void fr_request_identify(struct fr_request *req, char *trace_id);
+
 #endif

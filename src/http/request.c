@@ -207,3 +207,19 @@ size_t fr_percent_decode(char *s)
     *out = '\0';
     return (size_t)(out - s);
 }
+
+const char *fr_trim_blanks(const char *value, size_t *len)
+{
+    size_t n;
+
+    *len = 0;
+    if (value == NULL)
+        return NULL;
+    while (*value == ' ' || *value == '\t')
+        value++;
+    n = strlen(value);
+    while (n > 0 && (value[n - 1] == ' ' || value[n - 1] == '\t'))
+        n--;
+    *len = n;
+    return value;
+}

@@ -327,59 +327,6 @@ static void client_address(struct MHD_Connection *connection, char *out, size_t 
         address_text(info->client_addr, out, size);
 }
 
-/* A field value without the blanks around it, which RFC 9110 section 5.5
- * says are not part of it (libmicrohttpd drops only the leading ones):
- * returns where it starts and sets *len. NULL stays NULL. */
-static const char *trim_blanks(const char *value, size_t *len)
-{
-    size_t n;
-
-    *len = 0;
-    if (value == NULL)
-        return NULL;
-    while (*value == ' ' || *value == '\t')
-        value++;
-    n = strlen(value);
-    while (n > 0 && (value[n - 1] == ' ' || value[n - 1] == '\t'))
-        n--;
-    *len = n;
-    return value;
-}
-
-/*
- * The request's id: the client's X-Request-Id when it is one we may echo,
- * else a new one. And its trace: a traceparent header that parses, and only
- * when there is exactly one, since two cannot both name the caller's span
- * (the W3C test suite treats a duplicate as invalid).
- */
-static void identify(struct fr_request *req, char *trace_id)
-{
-    size_t len = 0;
-    const char *given = trim_blanks(fr_request_header(req, "X-Request-Id"), &len);
-    const char *traceparent = NULL;
-    size_t traceparents = 0;
-    struct fr_traceparent parsed;
-
-    req->request_id[0] = '\0';
-    if (given != NULL && len <= FR_REQUEST_ID_MAX) {
-        memcpy(req->request_id, given, len);
-        req->request_id[len] = '\0';
-    }
-    if (!fr_request_id_valid(req->request_id))
-        fr_request_id_generate(req->request_id);
-
-    trace_id[0] = '\0';
-    for (size_t i = 0; i < req->header_count; i++) {
-        if (strcasecmp(req->headers[i].name, "traceparent") == 0) {
-            traceparent = req->headers[i].value;
-            traceparents++;
-        }
-    }
-    traceparent = trim_blanks(traceparent, &len);
-    if (traceparents == 1 && fr_traceparent_parse(traceparent, len, &parsed) == FR_OK)
-        memcpy(trace_id, parsed.trace_id, sizeof parsed.trace_id);
-}
-
 /* Body bytes a complete send puts on the wire: none for HEAD, and none for
  * statuses that have no content (1xx, 204, 304), whatever body_len says. */
 static uint64_t body_bytes(const struct fr_request *req, const struct fr_response *resp)
@@ -987,7 +934,7 @@ static bool is_host_char(char c)
 static bool host_valid(const char *value)
 {
     size_t len = 0;
-    const char *host = trim_blanks(value, &len);
+    const char *host = fr_trim_blanks(value, &len);
     size_t i = 0;
 
     if (len > 0 && host[0] == '[') {
@@ -1208,7 +1155,7 @@ static void fill_request(const struct fr_server *server, struct MHD_Connection *
     }
     MHD_get_connection_values(connection, MHD_GET_ARGUMENT_KIND, collect_query, req);
     MHD_get_connection_values(connection, MHD_HEADER_KIND, collect_header, req);
-    identify(req, context->trace_id);
+    fr_request_identify(req, context->trace_id);
 }
 
 /* Finishes resp (borrowed; its owned body may be handed to libmicrohttpd),

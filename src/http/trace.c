@@ -10,6 +10,7 @@
 #include <stdatomic.h>
 #include <stdint.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
@@ -156,4 +157,38 @@ enum fr_status fr_traceparent_parse(const char *value, size_t len, struct fr_tra
     out->parent_id[FR_PARENT_ID_LEN] = '\0';
     out->flags = (unsigned)(hex_lower(value[53]) * 16 + hex_lower(value[54]));
     return FR_OK;
+}
+
+/*
+ * The request's id: the client's X-Request-Id when it is one we may echo,
+ * else a new one. And its trace: a traceparent header that parses, and only
+ * when there is exactly one, since two cannot both name the caller's span
+ * (the W3C test suite treats a duplicate as invalid).
+ */
+void fr_request_identify(struct fr_request *req, char *trace_id)
+{
+    size_t len = 0;
+    const char *given = fr_trim_blanks(fr_request_header(req, "X-Request-Id"), &len);
+    const char *traceparent = NULL;
+    size_t traceparents = 0;
+    struct fr_traceparent parsed;
+
+    req->request_id[0] = '\0';
+    if (given != NULL && len <= FR_REQUEST_ID_MAX) {
+        memcpy(req->request_id, given, len);
+        req->request_id[len] = '\0';
+    }
+    if (!fr_request_id_valid(req->request_id))
+        fr_request_id_generate(req->request_id);
+
+    trace_id[0] = '\0';
+    for (size_t i = 0; i < req->header_count; i++) {
+        if (strcasecmp(req->headers[i].name, "traceparent") == 0) {
+            traceparent = req->headers[i].value;
+            traceparents++;
+        }
+    }
+    traceparent = fr_trim_blanks(traceparent, &len);
+    if (traceparents == 1 && fr_traceparent_parse(traceparent, len, &parsed) == FR_OK)
+        memcpy(trace_id, parsed.trace_id, sizeof parsed.trace_id);
 }
