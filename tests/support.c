@@ -6,10 +6,12 @@
 #include "support.h"
 
 #include <check.h>
+#include <arpa/inet.h>
 #include <curl/curl.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -17,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -462,4 +465,65 @@ json_t *http_get_json(unsigned port, const char *target, long expected_status)
     json_t *json = http_reply_json(&reply);
     http_reply_free(&reply);
     return json;
+}
+
+/* ---- raw TCP ------------------------------------------------------------ */
+
+void test_conn_open(struct test_conn *conn, unsigned port, const char *from)
+{
+    struct sockaddr_in addr = {.sin_family = AF_INET};
+    struct sockaddr_in source = {.sin_family = AF_INET};
+
+    addr.sin_port = htons((uint16_t)port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ck_assert_int_eq(inet_pton(AF_INET, from ? from : "127.0.0.1", &source.sin_addr), 1);
+    conn->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    ck_assert_int_ge(conn->fd, 0);
+    ck_assert_int_eq(bind(conn->fd, (const struct sockaddr *)&source, sizeof source), 0);
+    ck_assert_msg(connect(conn->fd, (const struct sockaddr *)&addr, sizeof addr) == 0,
+                  "connect: %s", strerror(errno));
+    fr_buf_init(&conn->in);
+    conn->used = 0;
+    conn->closed = false;
+}
+
+void test_conn_close(struct test_conn *conn)
+{
+    if (conn->fd >= 0)
+        close(conn->fd);
+    conn->fd = -1;
+    fr_buf_cleanup(&conn->in);
+}
+
+bool test_conn_send(struct test_conn *conn, const void *data, size_t len)
+{
+    const char *at = data;
+
+    while (len > 0) {
+        ssize_t n = send(conn->fd, at, len, MSG_NOSIGNAL);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return false;
+        at += n;
+        len -= (size_t)n;
+    }
+    return true;
+}
+
+bool test_conn_fill(struct test_conn *conn, double timeout)
+{
+    struct pollfd ready = {.fd = conn->fd, .events = POLLIN};
+    char chunk[65536];
+    ssize_t n;
+
+    if (conn->closed || poll(&ready, 1, (int)(timeout * 1000)) <= 0)
+        return conn->closed;
+    n = recv(conn->fd, chunk, sizeof chunk, 0);
+    if (n <= 0) {
+        conn->closed = true;
+        return true;
+    }
+    ck_assert_int_eq(fr_buf_append(&conn->in, chunk, (size_t)n), FR_OK);
+    return true;
 }

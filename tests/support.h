@@ -13,6 +13,7 @@
 #include <check.h>
 #include <jansson.h>
 
+#include "frontier/buf.h"
 #include "frontier/model.h"
 #include "frontier/store.h"
 
@@ -100,5 +101,26 @@ json_t *http_reply_json(const struct http_reply *reply);
 
 /* GETs target, checks the status and returns the parsed body. */
 json_t *http_get_json(unsigned port, const char *target, long expected_status);
+
+/* ---- raw TCP, for what libcurl would not send as written ------------------ */
+
+struct test_conn {
+    int fd;
+    struct fr_buf in; /* received */
+    size_t used;      /* of in, already taken as responses */
+    bool closed;      /* the server closed (or reset) the connection */
+};
+
+/* Connects to 127.0.0.1:port from the loopback address from (any
+ * 127.x.y.z is this machine; NULL is 127.0.0.1), so that a test can be
+ * clients at several addresses. Aborts the test on failure. */
+void test_conn_open(struct test_conn *conn, unsigned port, const char *from);
+void test_conn_close(struct test_conn *conn);
+/* Sends all of data; false once the server has closed the connection. */
+bool test_conn_send(struct test_conn *conn, const void *data, size_t len);
+/* Reads what arrives within timeout seconds into conn->in: true when
+ * something came or the connection ended (then conn->closed is set), false
+ * on silence. */
+bool test_conn_fill(struct test_conn *conn, double timeout);
 
 #endif

@@ -66,85 +66,20 @@ static void drain_daemon_log(void)
         fwrite(buf, 1, (size_t)got, stderr);
 }
 
-struct conn {
-    int fd;
-    struct fr_buf in; /* received */
-    size_t used;      /* of in, already taken as responses */
-    bool closed;      /* the server closed (or reset) the connection */
-};
-
-/* Connects to the daemon from the loopback address from (any 127.x.y.z is
- * this machine), so that the suite can be clients at several addresses. */
-static void conn_open_from(struct conn *conn, const char *from)
+/* The raw connection of tests/support.c, opened to this suite's daemon. */
+static void conn_open_from(struct test_conn *conn, const char *from)
 {
-    struct sockaddr_in addr = {.sin_family = AF_INET};
-    struct sockaddr_in source = {.sin_family = AF_INET};
-
-    addr.sin_port = htons((uint16_t)test_daemon.port);
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ck_assert_int_eq(inet_pton(AF_INET, from, &source.sin_addr), 1);
-    conn->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    ck_assert_int_ge(conn->fd, 0);
-    ck_assert_int_eq(bind(conn->fd, (const struct sockaddr *)&source, sizeof source), 0);
-    ck_assert_msg(connect(conn->fd, (const struct sockaddr *)&addr, sizeof addr) == 0,
-                  "connect: %s", strerror(errno));
-    fr_buf_init(&conn->in);
-    conn->used = 0;
-    conn->closed = false;
+    test_conn_open(conn, test_daemon.port, from);
 }
 
-static void conn_open(struct conn *conn)
+static void conn_open(struct test_conn *conn)
 {
-    conn_open_from(conn, "127.0.0.1");
+    test_conn_open(conn, test_daemon.port, NULL);
 }
 
-static void conn_close(struct conn *conn)
+static bool conn_send_text(struct test_conn *conn, const char *text)
 {
-    if (conn->fd >= 0)
-        close(conn->fd);
-    conn->fd = -1;
-    fr_buf_cleanup(&conn->in);
-}
-
-/* Sends all of data; false once the server has closed the connection. */
-static bool conn_send(struct conn *conn, const void *data, size_t len)
-{
-    const char *at = data;
-
-    while (len > 0) {
-        ssize_t n = send(conn->fd, at, len, MSG_NOSIGNAL);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return false;
-        at += n;
-        len -= (size_t)n;
-    }
-    return true;
-}
-
-static bool conn_send_text(struct conn *conn, const char *text)
-{
-    return conn_send(conn, text, strlen(text));
-}
-
-/* Reads what arrives within timeout seconds: true when something came or
- * the connection ended (then conn->closed is set), false on silence. */
-static bool conn_fill(struct conn *conn, double timeout)
-{
-    struct pollfd ready = {.fd = conn->fd, .events = POLLIN};
-    char chunk[65536];
-    ssize_t n;
-
-    if (conn->closed || poll(&ready, 1, (int)(timeout * 1000)) <= 0)
-        return conn->closed;
-    n = recv(conn->fd, chunk, sizeof chunk, 0);
-    if (n <= 0) {
-        conn->closed = true;
-        return true;
-    }
-    ck_assert_int_eq(fr_buf_append(&conn->in, chunk, (size_t)n), FR_OK);
-    return true;
+    return test_conn_send(conn, text, strlen(text));
 }
 
 struct response {
@@ -190,7 +125,7 @@ static const char *response_header(const struct response *response, const char *
 /* Reads the next response (its body as Content-Length says; none when head
  * is set or for 204 and 304) within timeout seconds. False when the
  * connection ended, or nothing whole came in time. */
-static bool read_response(struct conn *conn, bool head, double timeout, struct response *out)
+static bool read_response(struct test_conn *conn, bool head, double timeout, struct response *out)
 {
     double deadline = now_seconds() + timeout;
 
@@ -224,25 +159,25 @@ static bool read_response(struct conn *conn, bool head, double timeout, struct r
             out->head = NULL;
         }
         if (conn->closed || now_seconds() >= deadline ||
-            !conn_fill(conn, deadline - now_seconds()))
+            !test_conn_fill(conn, deadline - now_seconds()))
             return false;
     }
 }
 
 /* Waits up to timeout seconds for the server to end the connection; the
  * seconds it took. */
-static double wait_closed(struct conn *conn, double timeout)
+static double wait_closed(struct test_conn *conn, double timeout)
 {
     double start = now_seconds();
 
     while (!conn->closed && now_seconds() - start < timeout)
-        (void)conn_fill(conn, timeout - (now_seconds() - start));
+        (void)test_conn_fill(conn, timeout - (now_seconds() - start));
     ck_assert_msg(conn->closed, "the connection is still open after %.1f s", timeout);
     return now_seconds() - start;
 }
 
 /* As wait_closed, and nothing more may have arrived. */
-static double assert_closed(struct conn *conn, double timeout)
+static double assert_closed(struct test_conn *conn, double timeout)
 {
     double took = wait_closed(conn, timeout);
 
@@ -298,14 +233,14 @@ static char *normalized(const struct response *response, size_t *len)
 }
 
 /* GETs target on conn (kept alive) and returns its normalized response. */
-static char *fetch_normalized(struct conn *conn, const char *target, size_t *len)
+static char *fetch_normalized(struct test_conn *conn, const char *target, size_t *len)
 {
     char request[512];
     struct response response;
     char *bytes;
 
     test_format(request, sizeof request, "GET %s HTTP/1.1\r\n" HOST "\r\n", target);
-    ck_assert(conn_send(conn, request, strlen(request)));
+    ck_assert(test_conn_send(conn, request, strlen(request)));
     ck_assert_msg(read_response(conn, false, 10, &response), "no answer to GET %s", target);
     bytes = normalized(&response, len);
     response_free(&response);
@@ -314,13 +249,13 @@ static char *fetch_normalized(struct conn *conn, const char *target, size_t *len
 
 static void daemon_start(void)
 {
-    struct conn conn;
+    struct test_conn conn;
 
     test_server_start(&test_daemon, daemon_args);
     conn_open(&conn);
     for (size_t i = 0; i < KEPT_COUNT; i++)
         kept[i] = fetch_normalized(&conn, kept_targets[i], &kept_len[i]);
-    conn_close(&conn);
+    test_conn_close(&conn);
 }
 
 /* No ck_assert here: an unchecked teardown has nowhere to report to (a
@@ -358,16 +293,16 @@ struct hostile {
  * that stays open must still be in step: the next request on it is served. */
 static void check_hostile(const struct hostile *h)
 {
-    struct conn conn;
+    struct test_conn conn;
     struct response response;
     char value[128];
 
     drain_daemon_log();
     conn_open(&conn);
-    (void)conn_send(&conn, h->bytes, h->len); /* the server may close before all is sent */
+    (void)test_conn_send(&conn, h->bytes, h->len); /* the server may close before all is sent */
     if (h->status == 0) {
         (void)assert_closed(&conn, IDLE_TIMEOUT + 3);
-        conn_close(&conn);
+        test_conn_close(&conn);
         return;
     }
     ck_assert_msg(read_response(&conn, false, 10, &response), "%s: no answer", h->what);
@@ -407,7 +342,7 @@ static void check_hostile(const struct hostile *h)
         ck_assert_int_eq(response.status, 200);
         response_free(&response);
     }
-    conn_close(&conn);
+    test_conn_close(&conn);
 }
 
 static void check_all(const struct hostile *cases, size_t count)
@@ -603,16 +538,16 @@ START_TEST(test_smuggled_request)
     static const char smuggle[] = "POST /v1/models HTTP/1.1\r\n" HOST "Content-Length: 45\r\n"
                                   "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n"
                                   "GET /v1/models/grok-4 HTTP/1.1\r\n" HOST "\r\n";
-    struct conn conn;
+    struct test_conn conn;
     struct response response;
 
     conn_open(&conn);
-    ck_assert(conn_send(&conn, smuggle, sizeof smuggle - 1));
+    ck_assert(test_conn_send(&conn, smuggle, sizeof smuggle - 1));
     ck_assert(read_response(&conn, false, 10, &response));
     ck_assert_int_eq(response.status, 400);
     response_free(&response);
     (void)assert_closed(&conn, 5);
-    conn_close(&conn);
+    test_conn_close(&conn);
 }
 END_TEST
 
@@ -849,11 +784,11 @@ START_TEST(test_pipelined)
         {0, 200, false}, {12, 404, false}, {KEPT_COUNT, 200, true},
         {13, 200, false}, {KEPT_COUNT, 400, false}, {3, 200, false},
     };
-    struct conn conn;
+    struct test_conn conn;
     struct response response;
 
     conn_open(&conn);
-    ck_assert(conn_send(&conn, pipelined, sizeof pipelined - 1));
+    ck_assert(test_conn_send(&conn, pipelined, sizeof pipelined - 1));
     for (size_t i = 0; i < sizeof expected / sizeof expected[0]; i++) {
         ck_assert_msg(read_response(&conn, expected[i].head, 10, &response), "answer %zu", i);
         ck_assert_int_eq(response.status, expected[i].status);
@@ -868,10 +803,10 @@ START_TEST(test_pipelined)
         }
         response_free(&response);
     }
-    conn_close(&conn);
+    test_conn_close(&conn);
 
     conn_open(&conn);
-    ck_assert(conn_send(&conn, refused, sizeof refused - 1));
+    ck_assert(test_conn_send(&conn, refused, sizeof refused - 1));
     ck_assert(read_response(&conn, false, 10, &response));
     ck_assert_int_eq(response.status, 200);
     response_free(&response);
@@ -879,7 +814,7 @@ START_TEST(test_pipelined)
     ck_assert_int_eq(response.status, 400);
     response_free(&response);
     (void)assert_closed(&conn, 5);
-    conn_close(&conn);
+    test_conn_close(&conn);
 }
 END_TEST
 
@@ -894,34 +829,34 @@ START_TEST(test_half_sent)
         "POST /v1/models HTTP/1.1\r\n" HOST "Content-Length: 100\r\n\r\n{\"id\":",
         "POST /v1/models HTTP/1.1\r\n" HOST "Transfer-Encoding: chunked\r\n\r\n10\r\nabc",
     };
-    struct conn conn;
+    struct test_conn conn;
     struct response response;
     double closed;
 
     for (size_t i = 0; i < sizeof halves / sizeof halves[0]; i++) {
         conn_open(&conn);
-        ck_assert(conn_send(&conn, halves[i], strlen(halves[i])));
-        conn_close(&conn);
+        ck_assert(test_conn_send(&conn, halves[i], strlen(halves[i])));
+        test_conn_close(&conn);
     }
     conn_open(&conn);
     ck_assert(conn_send_text(&conn, "GET /livez HTTP/1.1\r\n" HOST "\r\n"));
     ck_assert(read_response(&conn, false, 10, &response));
     ck_assert_int_eq(response.status, 200);
     response_free(&response);
-    conn_close(&conn);
+    test_conn_close(&conn);
 
     conn_open(&conn);
-    ck_assert(conn_send(&conn, halves[0], strlen(halves[0])));
+    ck_assert(test_conn_send(&conn, halves[0], strlen(halves[0])));
     closed = assert_closed(&conn, IDLE_TIMEOUT + 3);
     ck_assert_msg(closed >= IDLE_TIMEOUT - 0.5, "closed after %.2f s", closed);
-    conn_close(&conn);
+    test_conn_close(&conn);
 }
 END_TEST
 
 /* ---- slow clients ----------------------------------------------------------- */
 
 struct slow {
-    struct conn conn;
+    struct test_conn conn;
     const char *text; /* sent a byte a second */
     size_t sent;
     double first_byte; /* when its first byte went */
@@ -938,7 +873,7 @@ static void open_slow(struct slow *slow, size_t count, const char *from, const c
         conn_open_from(&slow[i].conn, from);
         slow[i].text = text;
         slow[i].first_byte = now_seconds();
-        slow[i].sent = conn_send(&slow[i].conn, text, 1) ? 1 : 0;
+        slow[i].sent = test_conn_send(&slow[i].conn, text, 1) ? 1 : 0;
     }
 }
 
@@ -949,7 +884,7 @@ static void dribble(struct slow *slow, size_t count, bool send)
     for (size_t i = 0; i < count; i++) {
         if (slow[i].closed_at != 0)
             continue;
-        while (conn_fill(&slow[i].conn, 0) && !slow[i].conn.closed)
+        while (test_conn_fill(&slow[i].conn, 0) && !slow[i].conn.closed)
             continue;
         ck_assert_msg(slow[i].conn.in.len == 0, "a slow client was answered: %s",
                       slow[i].conn.in.data);
@@ -958,7 +893,7 @@ static void dribble(struct slow *slow, size_t count, bool send)
             continue;
         }
         if (send && slow[i].text[slow[i].sent] != '\0' &&
-            conn_send(&slow[i].conn, slow[i].text + slow[i].sent, 1))
+            test_conn_send(&slow[i].conn, slow[i].text + slow[i].sent, 1))
             slow[i].sent++;
     }
 }
@@ -980,7 +915,7 @@ START_TEST(test_slowloris)
                                "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
     static const char line[] = "GET /v1/models/grok-4?a=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
     struct slow slow[ALL];
-    struct conn normal;
+    struct test_conn normal;
     struct response response;
     double start = now_seconds();
     double asked;
@@ -992,7 +927,7 @@ START_TEST(test_slowloris)
     open_slow(slow, 1, "127.0.0.2", line);
     open_slow(slow + 1, FIRST - 1, "127.0.0.2", head);
     for (size_t i = 1; i < FIRST; i++) /* the rest send their request line at once */
-        if (conn_send(&slow[i].conn, head + 1, strlen("GET /v1/models HTTP/1.1\r\n") - 1))
+        if (test_conn_send(&slow[i].conn, head + 1, strlen("GET /v1/models HTTP/1.1\r\n") - 1))
             slow[i].sent = strlen("GET /v1/models HTTP/1.1\r\n");
     usleep(300 * 1000);
     dribble(slow, FIRST, true);
@@ -1011,7 +946,7 @@ START_TEST(test_slowloris)
     ck_assert_msg(now_seconds() - asked < 1, "the ordinary client waited %.2f s",
                   now_seconds() - asked);
     response_free(&response);
-    conn_close(&normal);
+    test_conn_close(&normal);
 
     /* No room left: the ordinary client waits for the first cuts. */
     for (size_t i = 0; i < MORE; i++)
@@ -1029,7 +964,7 @@ START_TEST(test_slowloris)
     }
     ck_assert_int_eq(response.status, 200);
     response_free(&response);
-    conn_close(&normal);
+    test_conn_close(&normal);
 
     /* Every slow client is cut, none answered, none before its deadline. */
     while (now_seconds() - start < REQUEST_TIMEOUT + 8) {
@@ -1047,7 +982,7 @@ START_TEST(test_slowloris)
         if (!slow[i].refused)
             ck_assert_msg(lived >= REQUEST_TIMEOUT - 0.5 && lived < REQUEST_TIMEOUT + 3.5,
                           "slow client %zu was closed after %.2f s", i, lived);
-        conn_close(&slow[i].conn);
+        test_conn_close(&slow[i].conn);
     }
     drain_daemon_log();
 }
@@ -1059,7 +994,7 @@ END_TEST
  * byte for byte (but for Date and X-Request-Id). */
 START_TEST(test_still_the_same)
 {
-    struct conn conn;
+    struct test_conn conn;
 
     drain_daemon_log();
     conn_open(&conn);
@@ -1071,7 +1006,7 @@ START_TEST(test_still_the_same)
                       (int)kept_len[i], kept[i]);
         free(bytes);
     }
-    conn_close(&conn);
+    test_conn_close(&conn);
 }
 END_TEST
 

@@ -388,106 +388,53 @@ static void assert_json_equals(const struct reply *reply, json_t *expected)
 
 /* ---- a raw connection ---------------------------------------------------- */
 
-/* For what libcurl would not send as written: the bytes go out as given and
- * responses are read back one by one from what arrives. */
-struct raw {
-    int fd;
-    struct fr_buf in; /* received */
-    size_t used;      /* of in, already returned as responses */
-};
-
-/* Connects from the loopback address from (any 127.x.y.z is this machine),
- * so that tests can be clients at several addresses. */
-static void raw_open_from(struct raw *conn, const char *from)
+/* The raw connection of tests/support.c (for what libcurl would not send as
+ * written), opened to this suite's server. */
+static void raw_open_from(struct test_conn *conn, const char *from)
 {
-    struct sockaddr_in addr;
-    struct sockaddr_in source;
-
-    memset(&addr, 0, sizeof addr);
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons((uint16_t)port);
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    memset(&source, 0, sizeof source);
-    source.sin_family = AF_INET;
-    ck_assert_int_eq(inet_pton(AF_INET, from, &source.sin_addr), 1);
-    conn->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    ck_assert_int_ge(conn->fd, 0);
-    ck_assert_int_eq(bind(conn->fd, (const struct sockaddr *)&source, sizeof source), 0);
-    ck_assert_int_eq(connect(conn->fd, (const struct sockaddr *)&addr, sizeof addr), 0);
-    fr_buf_init(&conn->in);
-    conn->used = 0;
+    test_conn_open(conn, port, from);
 }
 
-static void raw_open(struct raw *conn)
+static void raw_open(struct test_conn *conn)
 {
-    raw_open_from(conn, "127.0.0.1");
+    test_conn_open(conn, port, NULL);
 }
 
-static void raw_close(struct raw *conn)
+static void raw_send_text(struct test_conn *conn, const char *text)
 {
-    close(conn->fd);
-    fr_buf_cleanup(&conn->in);
-}
-
-/* Sends all of data; false once the server has closed the connection. */
-static bool raw_send(struct raw *conn, const void *data, size_t len)
-{
-    const char *at = data;
-
-    while (len > 0) {
-        ssize_t n = send(conn->fd, at, len, MSG_NOSIGNAL);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return false;
-        at += n;
-        len -= (size_t)n;
-    }
-    return true;
-}
-
-static void raw_send_text(struct raw *conn, const char *text)
-{
-    ck_assert(raw_send(conn, text, strlen(text)));
+    ck_assert(test_conn_send(conn, text, strlen(text)));
 }
 
 /* Sends len bytes of body as chunks of at most piece bytes, then the last
  * chunk; false once the server has closed the connection. */
-static bool raw_send_chunked(struct raw *conn, const char *body, size_t len, size_t piece)
+static bool raw_send_chunked(struct test_conn *conn, const char *body, size_t len, size_t piece)
 {
     char size_line[32];
 
     for (size_t at = 0; at < len; at += piece) {
         size_t n = len - at < piece ? len - at : piece;
         test_format(size_line, sizeof size_line, "%zx\r\n", n);
-        if (!raw_send(conn, size_line, strlen(size_line)) || !raw_send(conn, body + at, n) ||
-            !raw_send(conn, "\r\n", 2))
+        if (!test_conn_send(conn, size_line, strlen(size_line)) || !test_conn_send(conn, body + at, n) ||
+            !test_conn_send(conn, "\r\n", 2))
             return false;
     }
-    return raw_send(conn, "0\r\n\r\n", 5);
+    return test_conn_send(conn, "0\r\n\r\n", 5);
 }
 
 /* Reads what arrives within 10 s: the bytes read, 0 when the server closed
  * the connection (or reset it), -1 when nothing came. */
-static long raw_fill(struct raw *conn)
+static long raw_fill(struct test_conn *conn)
 {
-    struct pollfd ready = {.fd = conn->fd, .events = POLLIN};
-    char chunk[16384];
-    ssize_t n;
-
-    if (poll(&ready, 1, 10000) <= 0)
+    size_t before = conn->in.len;
+    if (!test_conn_fill(conn, 10))
         return -1;
-    n = recv(conn->fd, chunk, sizeof chunk, 0);
-    if (n <= 0)
-        return 0;
-    ck_assert_int_eq(fr_buf_append(&conn->in, chunk, (size_t)n), FR_OK);
-    return n;
+    return conn->in.len > before ? (long)(conn->in.len - before) : 0;
 }
 
 /* Reads the next response, an interim 1xx one included, into reply (the
  * caller cleans it up): its body is Content-Length bytes, none for 1xx, 204
  * and 304 or when head is set. False when the connection ended first. */
-static bool raw_response(struct raw *conn, bool head, struct reply *reply)
+static bool raw_response(struct test_conn *conn, bool head, struct reply *reply)
 {
     char value[64];
 
@@ -522,7 +469,7 @@ static bool raw_response(struct raw *conn, bool head, struct reply *reply)
 }
 
 /* The server closes the connection, with nothing more to read. */
-static void assert_raw_closed(struct raw *conn)
+static void assert_raw_closed(struct test_conn *conn)
 {
     long n;
 
@@ -777,7 +724,7 @@ END_TEST
 /* Sends method /upload announcing a body one byte over the default limit
  * (extra: more header lines, each ending in CRLF) but none of it: the 413
  * comes all the same, and the connection closes. */
-static void assert_refused_unread(struct raw *conn, const char *method, const char *extra)
+static void assert_refused_unread(struct test_conn *conn, const char *method, const char *extra)
 {
     char request[512];
     struct reply reply;
@@ -837,12 +784,12 @@ END_TEST
  * sent, and the connection closed: the body is never read. */
 START_TEST(test_body_refused_unread)
 {
-    struct raw conn;
+    struct test_conn conn;
     struct reply reply;
 
     raw_open(&conn);
     assert_refused_unread(&conn, "POST", "Content-Type: application/json\r\n");
-    raw_close(&conn);
+    test_conn_close(&conn);
 
     /* Whatever the method, and however large. */
     raw_open(&conn);
@@ -852,7 +799,7 @@ START_TEST(test_body_refused_unread)
     assert_too_large(&reply, FR_SERVER_BODY_DEFAULT, 1000000000000000u);
     reply_cleanup(&reply);
     assert_raw_closed(&conn);
-    raw_close(&conn);
+    test_conn_close(&conn);
 }
 END_TEST
 
@@ -863,7 +810,7 @@ END_TEST
 START_TEST(test_body_chunked)
 {
     char *body = make_body(FR_SERVER_BODY_DEFAULT + 100);
-    struct raw conn;
+    struct test_conn conn;
     struct reply reply;
 
     raw_open(&conn);
@@ -885,7 +832,7 @@ START_TEST(test_body_chunked)
     assert_too_large(&reply, FR_SERVER_BODY_DEFAULT, FR_SERVER_BODY_DEFAULT + 100);
     reply_cleanup(&reply);
     assert_raw_closed(&conn);
-    raw_close(&conn);
+    test_conn_close(&conn);
     free(body);
 }
 END_TEST
@@ -897,7 +844,7 @@ START_TEST(test_body_endless)
 {
     enum { PIECE = 65536 };
     char *piece = make_body(PIECE);
-    struct raw conn;
+    struct test_conn conn;
     struct reply reply;
     char size_line[32];
     size_t sent = 0;
@@ -907,14 +854,14 @@ START_TEST(test_body_endless)
     raw_send_text(&conn, chunked_post);
     test_format(size_line, sizeof size_line, "%x\r\n", (unsigned)PIECE);
     while (open && sent < FR_SERVER_BODY_DEFAULT + 4u * 1024u * 1024u) {
-        open = raw_send(&conn, size_line, strlen(size_line)) &&
-               raw_send(&conn, piece, PIECE) && raw_send(&conn, "\r\n", 2);
+        open = test_conn_send(&conn, size_line, strlen(size_line)) &&
+               test_conn_send(&conn, piece, PIECE) && test_conn_send(&conn, "\r\n", 2);
         sent += PIECE;
     }
     ck_assert(!raw_response(&conn, false, &reply));
     reply_cleanup(&reply);
     ck_assert(!open || raw_fill(&conn) == 0);
-    raw_close(&conn);
+    test_conn_close(&conn);
     free(piece);
 }
 END_TEST
@@ -923,7 +870,7 @@ END_TEST
  * the 413 alone (no 100) when it is not. */
 START_TEST(test_expect_continue)
 {
-    struct raw conn;
+    struct test_conn conn;
     struct reply reply;
 
     raw_open(&conn);
@@ -939,7 +886,7 @@ START_TEST(test_expect_continue)
 
     /* The first thing to arrive is the 413, with no 100 before it. */
     assert_refused_unread(&conn, "POST", "Expect: 100-continue\r\n");
-    raw_close(&conn);
+    test_conn_close(&conn);
 }
 END_TEST
 
@@ -947,7 +894,7 @@ END_TEST
  * where its length says and the GET after it is read as a request. */
 START_TEST(test_pipelined_post)
 {
-    struct raw conn;
+    struct test_conn conn;
     struct reply reply;
 
     raw_open(&conn);
@@ -966,14 +913,14 @@ START_TEST(test_pipelined_post)
     ck_assert(raw_response(&conn, false, &reply));
     assert_echoed(&reply, "POST", "abc", 3);
     reply_cleanup(&reply);
-    raw_close(&conn);
+    test_conn_close(&conn);
 }
 END_TEST
 
 /* A body without Content-Type still reaches the handler, which decides. */
 START_TEST(test_body_without_type)
 {
-    struct raw conn;
+    struct test_conn conn;
     struct reply reply;
     json_t *got;
 
@@ -985,7 +932,7 @@ START_TEST(test_body_without_type)
     ck_assert(json_is_null(json_object_get(got, "content_type")));
     json_decref(got);
     reply_cleanup(&reply);
-    raw_close(&conn);
+    test_conn_close(&conn);
 }
 END_TEST
 
@@ -994,7 +941,7 @@ END_TEST
  * size is still limited. */
 START_TEST(test_body_on_reads)
 {
-    struct raw conn;
+    struct test_conn conn;
     struct reply reply;
     char value[64];
 
@@ -1019,7 +966,7 @@ START_TEST(test_body_on_reads)
     reply_cleanup(&reply);
 
     assert_refused_unread(&conn, "GET", "");
-    raw_close(&conn);
+    test_conn_close(&conn);
 }
 END_TEST
 
@@ -1029,7 +976,7 @@ START_TEST(test_body_limit_option)
     struct fr_server_options options = server_options("127.0.0.1", 0, 1);
     char *body = make_body(101);
     struct reply reply;
-    struct raw conn;
+    struct test_conn conn;
 
     options.max_body_bytes = 100;
     restart(&options);
@@ -1050,7 +997,7 @@ START_TEST(test_body_limit_option)
     ck_assert(raw_response(&conn, false, &reply));
     assert_too_large(&reply, 100, 101);
     reply_cleanup(&reply);
-    raw_close(&conn);
+    test_conn_close(&conn);
     free(body);
 }
 END_TEST
@@ -1091,7 +1038,7 @@ START_TEST(test_writes_logged_and_counted)
     char path[512];
     char error[256] = "";
     struct reply reply;
-    struct raw conn;
+    struct test_conn conn;
     struct fr_buf exposition;
     char *text;
     size_t lines = 0;
@@ -1114,7 +1061,7 @@ START_TEST(test_writes_logged_and_counted)
     }
     raw_open(&conn);
     assert_refused_unread(&conn, "POST", "Authorization: Bearer tok-SECRET-42\r\n");
-    raw_close(&conn);
+    test_conn_close(&conn);
 
     fr_server_free(server); /* every request is logged and counted by now */
     server = NULL;
@@ -1362,7 +1309,7 @@ END_TEST
 static void assert_refused(const char *request, size_t len, int status, const char *slug,
                            const char *detail)
 {
-    struct raw conn;
+    struct test_conn conn;
     struct reply reply;
     char value[64];
     char type[128];
@@ -1371,7 +1318,7 @@ static void assert_refused(const char *request, size_t len, int status, const ch
     json_t *body;
 
     raw_open(&conn);
-    ck_assert(raw_send(&conn, request, len));
+    ck_assert(test_conn_send(&conn, request, len));
     ck_assert_msg(raw_response(&conn, false, &reply), "no answer to %.*s", (int)len, request);
     ck_assert_msg(reply.status == status, "%ld, not %d, for %.*s: %s", reply.status, status,
                   (int)len, request, reply.body.data != NULL ? reply.body.data : "");
@@ -1386,7 +1333,7 @@ static void assert_refused(const char *request, size_t len, int status, const ch
     json_decref(body);
     reply_cleanup(&reply);
     assert_raw_closed(&conn);
-    raw_close(&conn);
+    test_conn_close(&conn);
     after = atomic_load(&handled);
     ck_assert_msg(after == before, "a handler ran for %.*s", (int)len, request);
 }
@@ -1397,7 +1344,7 @@ static void assert_refused(const char *request, size_t len, int status, const ch
 /* Sends request on a new connection and expects status from a handler. */
 static void assert_served(const char *request, int status)
 {
-    struct raw conn;
+    struct test_conn conn;
     struct reply reply;
 
     raw_open(&conn);
@@ -1406,7 +1353,7 @@ static void assert_served(const char *request, int status)
     ck_assert_msg(reply.status == status, "%ld, not %d, for %s: %s", reply.status, status,
                   request, reply.body.data != NULL ? reply.body.data : "");
     reply_cleanup(&reply);
-    raw_close(&conn);
+    test_conn_close(&conn);
 }
 
 #define FRAMING_BOTH                                                                           \
@@ -1614,7 +1561,7 @@ START_TEST(test_header_limit)
     struct fr_server_options options = server_options("127.0.0.1", 0, 1);
     char *head;
     char detail[160];
-    struct raw conn;
+    struct test_conn conn;
     struct reply reply;
     int calls;
 
@@ -1656,11 +1603,11 @@ START_TEST(test_header_limit)
     /* 64 KiB of one field: libmicrohttpd's pool is full first. */
     head = make_head(65536, 2);
     raw_open(&conn);
-    (void)raw_send(&conn, head, strlen(head)); /* it may close before all is sent */
+    (void)test_conn_send(&conn, head, strlen(head)); /* it may close before all is sent */
     ck_assert(raw_response(&conn, false, &reply));
     ck_assert_int_eq(reply.status, 431);
     reply_cleanup(&reply);
-    raw_close(&conn);
+    test_conn_close(&conn);
     free(head);
     calls = atomic_load(&handled);
     ck_assert_int_eq(calls, 3); /* the heads served above, no more */
@@ -1684,7 +1631,7 @@ static double seconds_since(const struct timespec *start)
 /* Sends one byte of text every interval_ms until the server closes the
  * connection (or max seconds pass); returns the seconds from start until
  * it closed, or -1. Nothing may be answered. */
-static double dribble_until_closed(struct raw *conn, const char *text, long interval_ms,
+static double dribble_until_closed(struct test_conn *conn, const char *text, long interval_ms,
                                    const struct timespec *start, double max)
 {
     size_t at = 0;
@@ -1699,7 +1646,7 @@ static double dribble_until_closed(struct raw *conn, const char *text, long inte
             ck_assert_msg(n <= 0, "answered: %.*s", (int)n, got);
             return seconds_since(start);
         }
-        if (!raw_send(conn, &byte, 1))
+        if (!test_conn_send(conn, &byte, 1))
             return seconds_since(start);
         at++;
         nanosleep(&pause, NULL);
@@ -1712,7 +1659,7 @@ static double dribble_until_closed(struct raw *conn, const char *text, long inte
  * first byte (request_timeout 1, checked once a second). */
 static void assert_cut(const char *first, const char *slowly)
 {
-    struct raw conn;
+    struct test_conn conn;
     struct timespec start;
     double closed;
 
@@ -1723,7 +1670,7 @@ static void assert_cut(const char *first, const char *slowly)
     closed = dribble_until_closed(&conn, slowly, 200, &start, 10);
     ck_assert_msg(closed >= 1.0 && closed < 3.5, "%s%s...: closed after %.2f s", first, slowly,
                   closed);
-    raw_close(&conn);
+    test_conn_close(&conn);
 }
 
 /* A request sent slowly is cut request_timeout after its first byte, to
@@ -1755,7 +1702,7 @@ START_TEST(test_request_timeout_spares_answers)
 {
     struct fr_server_options options = server_options("127.0.0.1", 0, 2);
     struct timespec pause = {2, 500000000};
-    struct raw conn;
+    struct test_conn conn;
     struct reply reply;
     char value[64];
 
@@ -1789,7 +1736,7 @@ START_TEST(test_request_timeout_spares_answers)
     ck_assert_int_eq(reply.status, 200);
     ck_assert_str_eq(reply.body.data, "slow");
     reply_cleanup(&reply);
-    raw_close(&conn);
+    test_conn_close(&conn);
 }
 END_TEST
 
@@ -1797,7 +1744,7 @@ END_TEST
 START_TEST(test_idle_timeout)
 {
     struct fr_server_options options = server_options("127.0.0.1", 0, 1);
-    struct raw conn;
+    struct test_conn conn;
     struct timespec start;
     double closed;
 
@@ -1808,7 +1755,7 @@ START_TEST(test_idle_timeout)
     ck_assert_int_eq(raw_fill(&conn), 0);
     closed = seconds_since(&start);
     ck_assert_msg(closed >= 0.9 && closed < 3.0, "closed after %.2f s", closed);
-    raw_close(&conn);
+    test_conn_close(&conn);
 }
 END_TEST
 
@@ -1818,7 +1765,7 @@ END_TEST
 START_TEST(test_connection_limits)
 {
     struct fr_server_options options = server_options("127.0.0.1", 0, 1);
-    struct raw held[2], waiting, other;
+    struct test_conn held[2], waiting, other;
     struct reply reply;
     struct pollfd ready;
 
@@ -1830,12 +1777,12 @@ START_TEST(test_connection_limits)
     raw_send_text(&waiting, "GET /hello HTTP/1.1\r\nHost: t\r\n\r\n");
     ready = (struct pollfd){.fd = waiting.fd, .events = POLLIN};
     ck_assert_int_eq(poll(&ready, 1, 1000), 0);
-    raw_close(&held[0]);
+    test_conn_close(&held[0]);
     ck_assert(raw_response(&waiting, false, &reply));
     ck_assert_int_eq(reply.status, 200);
     reply_cleanup(&reply);
-    raw_close(&waiting);
-    raw_close(&held[1]);
+    test_conn_close(&waiting);
+    test_conn_close(&held[1]);
 
     options.max_connections = 100;
     options.max_connections_per_client = 2;
@@ -1843,22 +1790,22 @@ START_TEST(test_connection_limits)
     raw_open(&held[0]);
     raw_open(&held[1]);
     raw_open(&waiting);
-    (void)raw_send(&waiting, "GET /hello HTTP/1.1\r\nHost: t\r\n\r\n", 33);
+    (void)test_conn_send(&waiting, "GET /hello HTTP/1.1\r\nHost: t\r\n\r\n", 33);
     ck_assert(!raw_response(&waiting, false, &reply));
     reply_cleanup(&reply);
-    raw_close(&waiting);
+    test_conn_close(&waiting);
     raw_open_from(&other, "127.0.0.2");
     raw_send_text(&other, "GET /hello HTTP/1.1\r\nHost: t\r\n\r\n");
     ck_assert(raw_response(&other, false, &reply));
     ck_assert_int_eq(reply.status, 200);
     reply_cleanup(&reply);
-    raw_close(&other);
+    test_conn_close(&other);
     raw_send_text(&held[0], "GET /hello HTTP/1.1\r\nHost: t\r\n\r\n");
     ck_assert(raw_response(&held[0], false, &reply));
     ck_assert_int_eq(reply.status, 200);
     reply_cleanup(&reply);
-    raw_close(&held[0]);
-    raw_close(&held[1]);
+    test_conn_close(&held[0]);
+    test_conn_close(&held[1]);
 }
 END_TEST
 
