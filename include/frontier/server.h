@@ -91,9 +91,9 @@ void fr_server_begin_shutdown(struct fr_server *server);
  * thread. */
 size_t fr_server_in_flight(const struct fr_server *server);
 
-/* Stops accepting connections for good: new ones are refused by the kernel
- * from now on. Connections already open are still served. Calling it again
- * does nothing. */
+/* Stops taking connections for good: each new one is closed as soon as it
+ * is accepted, before anything on it is read or answered. Connections
+ * already open are still served. Calling it again does nothing. */
 void fr_server_stop_accepting(struct fr_server *server);
 
 /* The graceful part of a shutdown: fr_server_begin_shutdown, then

@@ -97,8 +97,7 @@ struct fr_server {
     /* Requests between their arrival and their completion callback, which
      * is what a drain waits for (see "shutdown"). */
     atomic_size_t in_flight;
-    bool quiesced;            /* fr_server_stop_accepting ran */
-    MHD_socket listen_socket; /* then: the socket it hands back */
+    atomic_bool refusing;     /* fr_server_stop_accepting ran */
 };
 
 /* Where a connection stands with respect to the request deadline. */
@@ -1488,6 +1487,24 @@ static enum fr_status ensure_descriptors(unsigned connections, unsigned threads,
     return FR_OK;
 }
 
+/*
+ * Not MHD_quiesce_daemon: with epoll and internal threads, libmicrohttpd
+ * 0.9.75 removes the listening socket from each thread's epoll set both in
+ * MHD_quiesce_daemon and in the threads' own loop, without a lock, and the
+ * loser of that race finds it already gone and aborts the process ("Failed
+ * to remove listen FD from epoll set"; it happened once in this suite's runs).
+ * So the daemon keeps accepting at the socket, and the accept policy closes
+ * every new connection at once, before a byte of it is read.
+ */
+static enum MHD_Result admit_connection(void *cls, const struct sockaddr *addr,
+                                        socklen_t addrlen)
+{
+    struct fr_server *server = cls;
+    (void)addr;
+    (void)addrlen;
+    return atomic_load_explicit(&server->refusing, memory_order_relaxed) ? MHD_NO : MHD_YES;
+}
+
 enum fr_status fr_server_start(const struct fr_server_options *options,
                                struct fr_server **out, char *error, size_t error_size)
 {
@@ -1503,10 +1520,8 @@ enum fr_status fr_server_start(const struct fr_server_options *options,
                               : FR_SERVER_PER_CLIENT_DEFAULT;
     unsigned idle_timeout =
         options->idle_timeout != 0 ? options->idle_timeout : FR_SERVER_IDLE_TIMEOUT_DEFAULT;
-    /* MHD_USE_ITC lets fr_server_drain quiesce the pool's threads (suspend
-     * and resume imply it too, but a drain must not depend on that). */
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_TURBO | MHD_USE_ERROR_LOG |
-                     MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ITC;
+                     MHD_ALLOW_SUSPEND_RESUME;
     const union MHD_DaemonInfo *info;
     int saved_errno;
     struct MHD_OptionItem pool[] = {{MHD_OPTION_END, 0, NULL}, {MHD_OPTION_END, 0, NULL}};
@@ -1588,7 +1603,7 @@ enum fr_status fr_server_start(const struct fr_server_options *options,
     errno = 0;
     /* The logger comes first so that start-up messages reach it too. */
     server->daemon = MHD_start_daemon(
-        flags, (uint16_t)options->port, NULL, NULL, on_request, server,
+        flags, (uint16_t)options->port, admit_connection, server, on_request, server,
         MHD_OPTION_EXTERNAL_LOGGER, log_message, server,
         MHD_OPTION_SOCK_ADDR, &address.sa,
         MHD_OPTION_ARRAY, pool,
@@ -1679,27 +1694,9 @@ size_t fr_server_in_flight(const struct fr_server *server)
     return atomic_load_explicit(&server->in_flight, memory_order_relaxed);
 }
 
-/*
- * MHD_quiesce_daemon takes the listening socket out of the threads' polling
- * sets but leaves it open, and libmicrohttpd says it must stay open until
- * MHD_stop_daemon has run (a thread may still hold it). Open and unpolled,
- * it would go on completing handshakes into its backlog, and those clients
- * would wait for nothing. shutdown() ends the listening instead: the
- * kernel refuses new connections (and resets those in the backlog) while
- * the descriptor stays valid. It is closed in fr_server_free.
- */
 void fr_server_stop_accepting(struct fr_server *server)
 {
-    MHD_socket listen_socket;
-
-    if (server->quiesced)
-        return;
-    listen_socket = MHD_quiesce_daemon(server->daemon);
-    if (listen_socket == MHD_INVALID_SOCKET)
-        return;
-    server->quiesced = true;
-    server->listen_socket = listen_socket;
-    (void)shutdown(listen_socket, SHUT_RDWR); /* only fails for a socket not listening */
+    atomic_store_explicit(&server->refusing, true, memory_order_relaxed);
 }
 
 size_t fr_server_drain(struct fr_server *server, unsigned timeout_ms)
@@ -1738,9 +1735,6 @@ void fr_server_free(struct fr_server *server)
     if (server->daemon != NULL)
         MHD_stop_daemon(server->daemon);
     clients_cleanup(server);
-    /* A quiesced daemon leaves its listening socket to the caller. */
-    if (server->quiesced)
-        close(server->listen_socket);
     pthread_mutex_destroy(&server->log_lock);
     pthread_mutex_destroy(&server->jobs_lock);
     pthread_cond_destroy(&server->jobs_ready);
