@@ -485,7 +485,8 @@ START_TEST(test_drain_finishes_requests_in_flight)
     ck_assert_msg(strstr(response, "\"shutdown\":{\"status\":\"fail\"}"), "%s", response);
     /* A new connection is closed unanswered (see fr_server_stop_accepting). */
     refused_fd = connect_to(server.port);
-    send_text(refused_fd, "GET /readyz HTTP/1.1\r\nHost: t\r\n\r\n", 35);
+    static const char probe[] = "GET /readyz HTTP/1.1\r\nHost: t\r\n\r\n";
+    send_text(refused_fd, probe, sizeof probe - 1);
     ck_assert_int_le(read_response(refused_fd, response, sizeof response, 5000), 0);
     close(refused_fd);
 
