@@ -30,6 +30,7 @@
 #include "frontier/model.h"
 #include "frontier/server.h"
 #include "frontier/store.h"
+#include "frontier/web.h"
 #include "frontier_version.h"
 
 extern char **environ;
@@ -218,6 +219,7 @@ int main(int argc, char *argv[])
     struct fr_tokens *tokens = NULL;
     struct fr_server *server = NULL;
     struct fr_docs *docs = NULL;
+    struct fr_web *web = NULL;
     struct fr_metrics *metrics = NULL;
     struct fr_access_log *access_log = NULL;
     struct timespec load_start, load_end;
@@ -281,6 +283,13 @@ int main(int argc, char *argv[])
     if (fr_docs_bundle_problem(docs))
         fprintf(stderr, "frontierd: /docs is unavailable: no redoc.standalone.js in %s\n",
                 config.docs);
+    /* The dashboard is optional: without it the API is served and / says why. */
+    if (fr_web_load(config.web, &web, error, sizeof(error)) != FR_OK) {
+        fprintf(stderr, "frontierd: out of memory loading the dashboard\n");
+        goto out;
+    }
+    if (fr_web_problem(web))
+        fprintf(stderr, "frontierd: the dashboard at / is unavailable: %s\n", error);
 
     const char *origins[64];
     split_origins(config.cors_origins, origins, sizeof(origins) / sizeof(origins[0]));
@@ -291,6 +300,7 @@ int main(int argc, char *argv[])
         .routes = fr_api_routes,
         .snapshots = {fr_edits_acquire, fr_edits_release, edits},
         .docs = docs,
+        .web = web,
         .policy = {config.cache_max_age, origins, 600},
         .metrics = metrics,
         .access_log = access_log,
@@ -337,6 +347,7 @@ out:
         fprintf(stderr, "frontierd: stopped\n");
     fr_tokens_free(tokens);
     fr_docs_free(docs);
+    fr_web_free(web);
     fr_metrics_free(metrics);
     fr_access_log_free(access_log);
     if (watching)

@@ -10,6 +10,7 @@
  *   seed     --seed      FRONTIERD_SEED        data/seed   (imported into a new db)
  *   threads  --threads   FRONTIERD_THREADS     0           (0: one per CPU; max 256)
  *   docs     --docs      FRONTIERD_DOCS        node_modules/redoc/bundles (for /docs)
+ *   web      --web       FRONTIERD_WEB         web         (the dashboard at /)
  *   shutdown_timeout --shutdown-timeout FRONTIERD_SHUTDOWN_TIMEOUT 10 (seconds, 0 to 3600)
  *   cache_max_age  --cache-max-age  FRONTIERD_CACHE_MAX_AGE  0 (Cache-Control: no-cache)
  *   cors_origins   --cors-origins   FRONTIERD_CORS_ORIGINS   * (any origin may read)
@@ -23,7 +24,7 @@
  *   max_header_bytes --max-header-bytes FRONTIERD_MAX_HEADER_BYTES 16384 (1024 to 65536)
  *   tokens   --tokens    FRONTIERD_TOKENS      (none: no one may write)
  *   config   --config    FRONTIERD_CONFIG      (none)      the INI file to read
- * The INI file has a [server] section (bind, port, threads, docs,
+ * The INI file has a [server] section (bind, port, threads, docs, web,
  * shutdown_timeout), a [store] section (db, seed), an [http] section
  * (cache_max_age, cors_origins, access_log, max_body_bytes and the limits
  * max_connections, max_connections_per_client, idle_timeout,
@@ -55,6 +56,8 @@
 #define FR_CONFIG_TOKENS_MAX 16384
 /* Where `npm ci` puts Redoc's standalone bundle, relative to the checkout. */
 #define FR_CONFIG_DOCS_DEFAULT "node_modules/redoc/bundles"
+/* The dashboard's files, relative to the checkout. */
+#define FR_CONFIG_WEB_DEFAULT "web"
 
 struct fr_config {
     char bind[64];
@@ -63,6 +66,7 @@ struct fr_config {
     char seed[FR_CONFIG_PATH_MAX];
     unsigned threads; /* resolved: never 0 after fr_config_load */
     char docs[FR_CONFIG_PATH_MAX];
+    char web[FR_CONFIG_PATH_MAX];
     /* Seconds the requests in flight get to finish after SIGTERM or SIGINT
      * before they are cut. */
     unsigned shutdown_timeout;

@@ -17,6 +17,7 @@
 
 struct fr_snapshot;
 struct fr_docs;
+struct fr_web;
 struct fr_metrics;
 struct fr_buf;
 struct fr_edits;
@@ -54,6 +55,7 @@ struct fr_request {
     size_t path_param_count;
     const struct fr_snapshot *snapshot; /* borrowed; NULL when no model is loaded */
     const struct fr_docs *docs;         /* borrowed; NULL when not loaded */
+    const struct fr_web *web;           /* borrowed; NULL when not loaded */
     const struct fr_metrics *metrics;   /* borrowed; NULL when not kept */
     bool shutting_down;                 /* the daemon is draining */
     /* The request's header fields (names as received), borrowed; past

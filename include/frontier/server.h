@@ -14,6 +14,7 @@
 
 struct fr_snapshot;
 struct fr_docs;
+struct fr_web;
 struct fr_metrics;
 struct fr_access_log;
 
@@ -35,6 +36,7 @@ struct fr_server_options {
     const struct fr_route *const *routes; /* NULL-ended list of tables, borrowed */
     struct fr_snapshot_source snapshots;
     const struct fr_docs *docs; /* borrowed, may be NULL; outlives the server */
+    const struct fr_web *web;   /* borrowed, may be NULL; outlives the server */
     struct fr_http_policy policy; /* its strings borrowed; they outlive the server */
     /* Both borrowed, may be NULL (not kept, off); they outlive the server.
      * metrics must have been made for the same route tables as routes. */

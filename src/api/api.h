@@ -69,6 +69,7 @@ void api_change(const struct fr_request *req, struct fr_response *resp,
 
 extern const struct fr_route health_routes[];
 extern const struct fr_route docs_routes[];
+extern const struct fr_route web_routes[];
 extern const struct fr_route metrics_routes[];
 extern const struct fr_route sources_routes[];
 extern const struct fr_route organizations_routes[];

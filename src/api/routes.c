@@ -8,6 +8,7 @@
 const struct fr_route *const fr_api_routes[] = {
     health_routes,
     docs_routes,
+    web_routes,
     metrics_routes,
     sources_routes,
     organizations_routes,

@@ -65,6 +65,7 @@ enum key {
     KEY_SEED,
     KEY_THREADS,
     KEY_DOCS,
+    KEY_WEB,
     KEY_SHUTDOWN_TIMEOUT,
     KEY_CACHE_MAX_AGE,
     KEY_CORS_ORIGINS,
@@ -100,6 +101,8 @@ static const struct key_info keys[KEY_COUNT] = {
                      "an integer from 0 to 256, where 0 means one per CPU"},
     [KEY_DOCS] = {"docs", "server", "--docs", "FRONTIERD_DOCS",
                   "a non-empty path shorter than " PATH_MAX_TEXT " bytes"},
+    [KEY_WEB] = {"web", "server", "--web", "FRONTIERD_WEB",
+                 "a non-empty path shorter than " PATH_MAX_TEXT " bytes"},
     [KEY_SHUTDOWN_TIMEOUT] = {"shutdown_timeout", "server", "--shutdown-timeout",
                               "FRONTIERD_SHUTDOWN_TIMEOUT",
                               "an integer number of seconds from 0 to 3600"},
@@ -464,6 +467,9 @@ static enum fr_status apply_value(struct fr_config *config, enum key k, const ch
         break;
     case KEY_DOCS:
         ok = copy_path(value, config->docs);
+        break;
+    case KEY_WEB:
+        ok = copy_path(value, config->web);
         break;
     case KEY_SHUTDOWN_TIMEOUT:
         ok = parse_uint(value, SHUTDOWN_TIMEOUT_MAX, &config->shutdown_timeout);
@@ -939,6 +945,7 @@ static void set_defaults(struct fr_config *config)
     memcpy(config->db, "data/frontier.db", sizeof "data/frontier.db");
     memcpy(config->seed, "data/seed", sizeof "data/seed");
     memcpy(config->docs, FR_CONFIG_DOCS_DEFAULT, sizeof FR_CONFIG_DOCS_DEFAULT);
+    memcpy(config->web, FR_CONFIG_WEB_DEFAULT, sizeof FR_CONFIG_WEB_DEFAULT);
     memcpy(config->cors_origins, "*", sizeof "*");
     memcpy(config->access_log, "off", sizeof "off");
     config->threads = 0;
@@ -1081,6 +1088,8 @@ const char *fr_config_usage(void)
            "                         worker threads, 0 to 256; 0 means one per online CPU\n"
            "  --docs DIR             FRONTIERD_DOCS           " FR_CONFIG_DOCS_DEFAULT "\n"
            "                         directory holding redoc.standalone.js for /docs\n"
+           "  --web DIR              FRONTIERD_WEB            " FR_CONFIG_WEB_DEFAULT "\n"
+           "                         the dashboard's files, served at / and /app/\n"
            "  --shutdown-timeout N   FRONTIERD_SHUTDOWN_TIMEOUT 10\n"
            "                         seconds requests in flight get to finish on SIGTERM\n"
            "                         or SIGINT, 0 to 3600; then they are cut\n"
@@ -1110,7 +1119,7 @@ const char *fr_config_usage(void)
            "                         who may write: name:digest entries, comma-separated,\n"
            "                         each digest printed by frontierd hash-token\n"
            "  --config PATH          FRONTIERD_CONFIG         (none)\n"
-           "                         INI file: [server] bind, port, threads, docs,\n"
+           "                         INI file: [server] bind, port, threads, docs, web,\n"
            "                         shutdown_timeout;\n"
            "                         [store] db, seed; [http] cache_max_age,\n"
            "                         cors_origins, access_log, max_body_bytes,\n"

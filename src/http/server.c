@@ -66,6 +66,7 @@ struct fr_server {
     const struct fr_route *const *routes;
     struct fr_snapshot_source snapshots;
     const struct fr_docs *docs;
+    const struct fr_web *web;
     struct fr_http_policy policy;
     struct fr_metrics *metrics;        /* borrowed, may be NULL */
     struct fr_access_log *access_log;  /* borrowed, NULL when off */
@@ -1145,6 +1146,7 @@ static void fill_request(const struct fr_server *server, struct MHD_Connection *
     req->path = url;
     req->snapshot = context->snapshot;
     req->docs = server->docs;
+    req->web = server->web;
     req->metrics = server->metrics;
     req->edits = server->edits;
     req->shutting_down = atomic_load_explicit(&server->shutting_down, memory_order_relaxed);
@@ -1570,6 +1572,7 @@ enum fr_status fr_server_start(const struct fr_server_options *options,
     clients_ready = true;
     server->routes = options->routes;
     server->docs = options->docs;
+    server->web = options->web;
     server->policy = options->policy;
     server->snapshots = options->snapshots;
     server->metrics = options->metrics;

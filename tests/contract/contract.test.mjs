@@ -17,7 +17,9 @@
 //   - per GET operation, the HTTP behaviour every route shares: its 200's
 //     own ETag (and `*`) sent back in If-None-Match answers the documented
 //     304 without content; Accept: image/png answers the documented 406
-//     naming the 200's media types, and Accept naming one of them gets it;
+//     naming the 200's media types (of the target's file alone, for an
+//     operation marked x-media-type-by-path), and Accept naming one of them
+//     gets it;
 //     gzip comes exactly when asked for a body of 1 KiB or more; a request
 //     with Origin gets the CORS headers;
 //   - per list (an operation with format=csv): the CSV page is the JSON
@@ -333,6 +335,16 @@ function okMediaTypes(op) {
   return Object.keys(responseFor(spec.doc, op, 200)?.response.content ?? {});
 }
 
+// The 200 media types one target of op can send: all the documented ones,
+// but for an operation marked x-media-type-by-path (a static file, whose
+// type its name decides) only the documented one the target is served as.
+async function targetMediaTypes(op, target) {
+  const all = okMediaTypes(op);
+  if (op.op['x-media-type-by-path'] !== true) return all;
+  const res = await client().request('GET', target);
+  return all.filter((k) => sameMediaType(k, res.headers['content-type'] ?? ''));
+}
+
 // The schema pointer of a documented response's media type matching
 // contentType, or null.
 function mediaSchemaPointer(documented, contentType) {
@@ -613,7 +625,9 @@ if (loadError) {
       });
 
       it('rejects a problem as the answer of a success schema', async () => {
-        const op = operations.find((o) => o.method === 'GET' && o.parameters.some((p) => p.in === 'path'));
+        // A static file's operation (x-media-type-by-path) answers no JSON.
+        const op = operations.find((o) => o.method === 'GET' && o.parameters.some((p) => p.in === 'path')
+          && o.op['x-media-type-by-path'] !== true);
         assert.ok(op, 'no operation with a path parameter');
         const live = await liveBody(op);
         assert.ok(live, `GET ${op.path} with its examples gave no JSON 200 to check`);
@@ -726,6 +740,7 @@ if (loadError) {
           const documented = responseFor(spec.doc, op, 406);
           assert.ok(documented, `${op.key} documents no 406`);
           const target = buildTarget(op.path, values);
+          const mediaTypes = await targetMediaTypes(op, target);
           const failures = [];
           const fail = (m) => failures.push(`GET ${target} with Accept: ${REFUSED_MEDIA_TYPE}: ${m}`);
           const res = await client().request('GET', target, { accept: REFUSED_MEDIA_TYPE });
@@ -743,7 +758,7 @@ if (loadError) {
               const v = validate(schemaPointer, body);
               if (v.compileError) failures.push(v.compileError);
               else if (!v.ok) fail(`body does not match ${schemaPointer}: ${v.errors}`);
-              const offered = okMediaTypes(op).map((k) => parseMediaType(k)?.type).sort();
+              const offered = mediaTypes.map((k) => parseMediaType(k)?.type).sort();
               const available = Array.isArray(body.available) ? [...body.available].sort() : body.available;
               if (!isDeepStrictEqual(available, offered)) {
                 fail(`available is ${show(body.available)}, the documented 200 has ${show(offered)}`);
@@ -758,7 +773,7 @@ if (loadError) {
           }
           // Each media type the 200 documents, asked for alone, is what comes;
           // and a "+json" one comes to a client asking for application/json.
-          const asks = okMediaTypes(op).map((k) => [parseMediaType(k).type, k]);
+          const asks = mediaTypes.map((k) => [parseMediaType(k).type, k]);
           for (const [, k] of [...asks]) {
             if (parseMediaType(k).type.endsWith('+json')) asks.push(['application/json', k]);
           }

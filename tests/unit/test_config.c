@@ -360,6 +360,7 @@ static const struct key_case key_cases[] = {
      "flag-seed"},
     {"server", "docs", "FRONTIERD_DOCS", "--docs", "node_modules/redoc/bundles", "file-docs",
      "env-docs", "flag-docs"},
+    {"server", "web", "FRONTIERD_WEB", "--web", "web", "file-web", "env-web", "flag-web"},
     {"http", "cache_max_age", "FRONTIERD_CACHE_MAX_AGE", "--cache-max-age", "0", "60", "120",
      "180"},
     {"http", "cors_origins", "FRONTIERD_CORS_ORIGINS", "--cors-origins", "*",
@@ -398,6 +399,8 @@ static void value_of(const struct fr_config *config, const char *name, char *out
         n = snprintf(out, size, "%s", config->seed);
     } else if (strcmp(name, "docs") == 0) {
         n = snprintf(out, size, "%s", config->docs);
+    } else if (strcmp(name, "web") == 0) {
+        n = snprintf(out, size, "%s", config->web);
     } else if (strcmp(name, "cache_max_age") == 0) {
         n = snprintf(out, size, "%u", config->cache_max_age);
     } else if (strcmp(name, "cors_origins") == 0) {
@@ -1070,7 +1073,7 @@ START_TEST(test_file_unknown_key)
 {
     expect_file_error("[server]\nport = 1\nprot = 2\n",
                       " line 3: unknown key 'prot' in [server]; the keys are bind, port, "
-                      "threads, docs and shutdown_timeout");
+                      "threads, docs, web and shutdown_timeout");
     expect_file_error("[store]\n\ndatabase = x\n",
                       " line 3: unknown key 'database' in [store]; the keys are db and seed");
     expect_file_error("[http]\naccesslog = stderr\n",
@@ -1266,6 +1269,7 @@ START_TEST(test_shipped_config_is_the_defaults)
     ck_assert_str_eq(shipped.db, defaults.db);
     ck_assert_str_eq(shipped.seed, defaults.seed);
     ck_assert_str_eq(shipped.docs, defaults.docs);
+    ck_assert_str_eq(shipped.web, defaults.web);
     ck_assert_uint_eq(shipped.threads, defaults.threads);
     assert_defaults(&shipped);
 }
@@ -1351,7 +1355,7 @@ START_TEST(test_usage)
         "--idle-timeout S", "FRONTIERD_IDLE_TIMEOUT   15", "--request-timeout S",
         "FRONTIERD_REQUEST_TIMEOUT 30", "--max-header-bytes N",
         "FRONTIERD_MAX_HEADER_BYTES 16384", "max_connections_per_client", "idle_timeout",
-        "request_timeout", "max_header_bytes"};
+        "request_timeout", "max_header_bytes", "--web DIR", "FRONTIERD_WEB"};
     const char *usage = fr_config_usage();
     const char *line;
     const char *heading;
@@ -1365,7 +1369,7 @@ START_TEST(test_usage)
         ck_assert_msg(strstr(usage, must[i]) != NULL, "usage lacks '%s'", must[i]);
     }
     /* Fits an 80-column terminal, and the environment column lines up under
-     * its heading on all seventeen flag lines that name their variable (the
+     * its heading on all eighteen flag lines that name their variable (the
      * longest flag has its variable on the line below). */
     heading = strstr(usage, "  FLAG ");
     ck_assert_ptr_nonnull(heading);
@@ -1381,7 +1385,7 @@ START_TEST(test_usage)
         }
         line = end + 1;
     }
-    ck_assert_int_eq(aligned, 17);
+    ck_assert_int_eq(aligned, 18);
 }
 END_TEST
 
