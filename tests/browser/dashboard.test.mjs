@@ -1,0 +1,269 @@
+// Browser test of the dashboard (web/). Starts frontierd (FRONTIERD_BIN,
+// default build/frontierd) on a free port with the seed in memory, and serves
+// web/ itself with a tiny Node static server: web/index.html at /, the other
+// files of web/ under /ui/, and /v1/* proxied to frontierd. (frontierd does not
+// serve web/ yet; once it does, this server can go and the page be opened on
+// frontierd directly.) Drives /usr/bin/chromium (CHROMIUM_PATH) headless with
+// playwright-core. Screenshots go to SCREENSHOT_DIR (default build/screenshots).
+//
+//   scripts/web-vendor && node --test tests/browser/dashboard.test.mjs
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import http from 'node:http';
+import net from 'node:net';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { money } from '../../web/format.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const webDir = path.join(root, 'web');
+const bin = process.env.FRONTIERD_BIN || path.join(root, 'build/frontierd');
+const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const shots = process.env.SCREENSHOT_DIR || path.join(path.dirname(bin), 'screenshots');
+
+const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.md': 'text/plain; charset=utf-8' };
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
+  });
+}
+
+async function waitFor(url, ms = 10000) {
+  const end = Date.now() + ms;
+  for (;;) {
+    try { const r = await fetch(url); if (r.ok) return; } catch {}
+    if (Date.now() > end) throw new Error(`${url} did not answer in ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+let daemon, server, browser, apiBase, pageBase, apiPort;
+let apiUp = true;
+
+function startServer(port) {
+  return new Promise((resolve) => {
+    server = http.createServer((req, res) => {
+      const url = new URL(req.url, 'http://x');
+      if (url.pathname.startsWith('/v1/')) {
+        if (!apiUp) { res.writeHead(502, { 'content-type': 'text/plain' }); res.end('bad gateway'); return; }
+        const up = http.request({ host: '127.0.0.1', port: apiPort, path: req.url, method: req.method, headers: { ...req.headers, host: `127.0.0.1:${apiPort}` } }, (r) => {
+          res.writeHead(r.statusCode, r.headers); r.pipe(res);
+        });
+        up.on('error', () => { res.writeHead(502); res.end(); });
+        req.pipe(up);
+        return;
+      }
+      let file = null;
+      if (url.pathname === '/') file = path.join(webDir, 'index.html');
+      else if (url.pathname.startsWith('/ui/')) {
+        const p = path.normalize(path.join(webDir, decodeURIComponent(url.pathname.slice(4))));
+        if (p.startsWith(webDir + path.sep)) file = p;
+      }
+      if (!file || !fs.existsSync(file) || !fs.statSync(file).isFile()) { res.writeHead(404, { 'content-type': 'text/plain' }); res.end('not found'); return; }
+      res.writeHead(200, { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream' });
+      fs.createReadStream(file).pipe(res);
+    });
+    server.listen(port, '127.0.0.1', resolve);
+  });
+}
+
+before(async () => {
+  assert.ok(fs.existsSync(path.join(webDir, 'vendor/chart.umd.js')), 'web/vendor/chart.umd.js is missing: run scripts/web-vendor');
+  fs.mkdirSync(shots, { recursive: true });
+  apiPort = await freePort();
+  daemon = spawn(bin, ['--port', String(apiPort), '--db', ':memory:', '--seed', path.join(root, 'data/seed')], { stdio: ['ignore', 'ignore', 'inherit'] });
+  apiBase = `http://127.0.0.1:${apiPort}`;
+  await waitFor(`${apiBase}/readyz`);
+  const webPort = await freePort();
+  await startServer(webPort);
+  pageBase = `http://127.0.0.1:${webPort}`;
+  browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: ['--no-sandbox'] });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+  daemon?.kill('SIGTERM');
+});
+
+const api = async (p) => (await fetch(apiBase + p)).json();
+
+async function openPage(t, hash = '', viewport = { width: 1200, height: 900 }) {
+  const page = await browser.newPage({ viewport });
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  t.after(() => page.close());
+  await page.goto(pageBase + '/' + hash);
+  return { page, errors };
+}
+
+
+test('leaderboards: rankings per evaluator, ties, citations, as-of changes the HLE leader', async (t) => {
+  const { page, errors } = await openPage(t);
+  await page.waitForSelector('#view-leaderboards[data-loaded=true]');
+  assert.equal(await page.inputValue('#benchmark'), 'humanitys-last-exam');
+
+  const latest = await api('/v1/leaderboards/humanitys-last-exam');
+  const sets = await page.$$eval('#lb-out .ranking', (els) => els.map((e) => e.dataset.comparableSet));
+  assert.deepEqual(sets, latest.rankings.map((r) => r.comparable_set));
+  for (const r of latest.rankings) {
+    const rows = await page.$$eval(`.ranking[data-comparable-set="${r.comparable_set}"] tbody tr`, (trs) => trs.map((tr) => [tr.dataset.model, tr.dataset.rank, tr.querySelector('.cite button').textContent]));
+    assert.deepEqual(rows, r.entries.map((e) => [e.model.id, String(e.rank), `${e.score}%`]));
+  }
+
+  // Citation on keyboard focus and on hover.
+  const aa = '.ranking[data-comparable-set="artificial-analysis/third_party/unspecified"]';
+  const first = latest.rankings.find((r) => r.comparable_set.startsWith('artificial-analysis')).entries[0];
+  const btn = page.locator(`${aa} tbody tr`).first().locator('.cite button');
+  const tip = page.locator(`${aa} tbody tr`).first().locator('[role=tooltip]');
+  assert.equal(await tip.isVisible(), false);
+  await btn.focus();
+  assert.equal(await tip.isVisible(), true);
+  const tipText = await tip.textContent();
+  assert.ok(tipText.includes(first.citations[0].quote), 'tooltip shows the quote');
+  assert.ok(tipText.includes(first.citations[0].source), 'tooltip shows the source');
+  await btn.blur();
+  await page.mouse.move(0, 0);
+  assert.equal(await tip.isVisible(), false);
+  await btn.hover();
+  assert.equal(await tip.isVisible(), true);
+  await page.screenshot({ path: path.join(shots, 'leaderboards-latest.png'), fullPage: true });
+
+  // The as-of control: HLE leader (Artificial Analysis) on 2025-07-09 vs 2025-07-11.
+  const leader = async () => page.$eval(`${aa} tbody tr`, (tr) => tr.dataset.model);
+  for (const day of ['2025-07-09', '2025-07-11']) {
+    const want = (await api(`/v1/leaderboards/humanitys-last-exam?as_of=${day}`)).rankings.find((r) => r.comparable_set.startsWith('artificial-analysis')).entries[0].model.id;
+    await page.fill('#as-of', day);
+    await page.waitForSelector(`#lb-out [data-as-of="${day}"]`);
+    assert.equal(await leader(), want, `leader as of ${day}`);
+    await page.screenshot({ path: path.join(shots, `leaderboards-${day}.png`), fullPage: true });
+  }
+  const l09 = (await api('/v1/leaderboards/humanitys-last-exam?as_of=2025-07-09')).rankings[0].entries[0].model.id;
+  const l11 = (await api('/v1/leaderboards/humanitys-last-exam?as_of=2025-07-11')).rankings[0].entries[0].model.id;
+  assert.notEqual(l09, l11, 'the API itself changes the HLE leader between the two days');
+
+  // Ties: the intelligence index has two entries sharing rank 2.
+  await page.fill('#as-of', '');
+  await page.selectOption('#benchmark', 'artificial-analysis-intelligence-index');
+  await page.waitForSelector('#lb-out tr[data-tied=true]');
+  const aai = await api('/v1/leaderboards/artificial-analysis-intelligence-index');
+  const tied = aai.rankings.flatMap((r) => r.entries.filter((e) => e.tied).map((e) => e.model.id)).sort();
+  const shown = (await page.$$eval('#lb-out tr[data-tied=true]', (trs) => trs.map((tr) => tr.dataset.model))).sort();
+  assert.deepEqual(shown, tied);
+  assert.ok(tied.length >= 2);
+  assert.equal(await page.locator('#lb-out tr[data-tied=true] .tie').first().isVisible(), true);
+  assert.deepEqual(errors, []);
+});
+
+test('keyboard: tabs move with the arrow keys', async (t) => {
+  const { page, errors } = await openPage(t);
+  await page.focus('#tab-leaderboards');
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'tab-funding');
+  assert.equal(await page.isVisible('#view-funding'), true);
+  assert.equal(await page.isVisible('#view-leaderboards'), false);
+  await page.keyboard.press('End');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'tab-financials');
+  await page.waitForSelector('#view-financials[data-loaded=true]');
+  assert.deepEqual(errors, []);
+});
+
+test('funding: rounds, debt/equity split, running totals and valuations', async (t) => {
+  const { page, errors } = await openPage(t, '#funding');
+  await page.waitForSelector('#view-funding[data-loaded=true]');
+  const f = await api('/v1/organizations/xai/funding');
+  for (const r of f.rounds) {
+    const cells = await page.$$eval(`tr[data-round="${r.id}"] td`, (tds) => tds.map((td) => td.textContent));
+    assert.ok(cells[1].startsWith(money(r.amount)), `${r.id} amount`);
+    assert.equal(cells[3], money(r.running_total));
+    for (const tr of r.tranches) assert.ok(cells[2].includes(`${tr.kind} ${money(tr.amount)}`), `${r.id} ${tr.kind}`);
+  }
+  const vals = await api('/v1/valuations');
+  for (const v of vals.items) {
+    const text = await page.textContent(`tr[data-valuation="${v.id}"]`);
+    assert.ok(text.includes(money(v.amount)) && text.includes(v.date.display), v.id);
+  }
+  assert.equal(await page.locator('#funding-out canvas').count(), 2);
+  await page.screenshot({ path: path.join(shots, 'funding.png'), fullPage: true });
+  assert.deepEqual(errors, []);
+});
+
+test('Colossus: actual versus planned capacity', async (t) => {
+  const { page, errors } = await openPage(t, '#compute');
+  await page.waitForSelector('#view-compute[data-loaded=true]');
+  const c = await api('/v1/compute/clusters/colossus');
+  for (const x of c.capacities) {
+    const text = await page.textContent(`tr[data-capacity="${x.id}"]`);
+    assert.ok(text.includes(new Intl.NumberFormat('en').format(x.gpu_count)), x.id);
+    assert.ok(text.includes(x.status === 'done' ? 'actual' : x.status), `${x.id} status`);
+    if (x.date) assert.ok(text.includes(x.date.display));
+  }
+  assert.ok(c.capacities.some((x) => x.status === 'planned'));
+  assert.equal(await page.locator('#compute-out canvas').count(), 1);
+  await page.screenshot({ path: path.join(shots, 'compute.png'), fullPage: true });
+  assert.deepEqual(errors, []);
+});
+
+test('timeline: slipped and planned events marked, fuzzy dates with their display text', async (t) => {
+  const { page, errors } = await openPage(t, '#timeline');
+  await page.waitForSelector('#view-timeline[data-loaded=true]');
+  const items = (await api('/v1/timeline?limit=500')).items;
+  assert.equal(await page.locator('li[data-event]').count(), items.length);
+  for (const ev of items) {
+    const li = page.locator(`li[data-event="${ev.id}"]`);
+    const text = await li.textContent();
+    assert.ok(text.includes(ev.date.display), `${ev.id} shows ${ev.date.display}`);
+    assert.ok(text.includes(ev.title));
+    if (ev.status !== 'done') assert.ok(await li.locator(`.badge.${ev.status}`).first().isVisible(), `${ev.id} marked ${ev.status}`);
+    if ((ev.revisions || []).some((r) => r.outcome === 'slipped')) assert.ok(await li.locator('.badge.slipped').first().isVisible(), `${ev.id} marked slipped`);
+  }
+  assert.ok(await page.locator('li[data-event]', { hasText: 'mid-May 2025' }).count() >= 1);
+  await page.screenshot({ path: path.join(shots, 'timeline.png'), fullPage: true });
+  assert.deepEqual(errors, []);
+});
+
+test('financials: actual versus forecast', async (t) => {
+  const { page, errors } = await openPage(t, '#financials');
+  await page.waitForSelector('#view-financials[data-loaded=true]');
+  const items = (await api('/v1/financials?limit=500')).items;
+  for (const f of items) {
+    const row = page.locator(`tr[data-financial="${f.id}"]`);
+    assert.equal(await row.getAttribute('data-kind'), f.kind);
+    const text = await row.textContent();
+    assert.ok(text.includes(f.period.display), f.id);
+    if (f.amount) assert.ok(text.includes(money(f.amount)), `${f.id} amount ${money(f.amount)} in ${text}`);
+  }
+  await page.screenshot({ path: path.join(shots, 'financials.png'), fullPage: true });
+  assert.deepEqual(errors, []);
+});
+
+test('375 px wide: no horizontal page scroll', async (t) => {
+  const { page, errors } = await openPage(t, '', { width: 375, height: 800 });
+  await page.waitForSelector('#view-leaderboards[data-loaded=true]');
+  for (const tab of ['leaderboards', 'funding', 'compute', 'timeline', 'financials']) {
+    await page.click(`#tab-${tab}`);
+    await page.waitForSelector(`#view-${tab}[data-loaded=true]`);
+    const over = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(over <= 0, `${tab} overflows by ${over}px at 375px`);
+    await page.screenshot({ path: path.join(shots, `mobile-${tab}.png`), fullPage: true });
+  }
+  assert.deepEqual(errors, []);
+});
+
+test('a clear message when the API is unreachable', async (t) => {
+  apiUp = false;
+  t.after(() => { apiUp = true; });
+  const page = await browser.newPage();
+  t.after(() => page.close());
+  await page.goto(pageBase + '/');
+  await page.waitForSelector('#status:not([hidden])');
+  assert.match(await page.textContent('#status'), /unreachable/i);
+  await page.screenshot({ path: path.join(shots, 'unreachable.png') });
+});

@@ -1,0 +1,363 @@
+// frontier-api dashboard: plain ES module, no build step. Calls only the
+// public /v1 API (same origin) and draws charts with Chart.js, loaded from
+// /ui/vendor/chart.umd.js (copied there by scripts/web-vendor).
+
+import { money } from './format.js';
+
+const COLORS = { actual: '#1f5fbf', planned: '#8a4b00', debt: '#8a4b00', equity: '#1f5fbf', unspecified: '#5f6368', line: '#1a1a1a', forecast: '#8a4b00' };
+
+class ApiUnreachable extends Error {}
+
+async function api(path) {
+  let res;
+  try {
+    res = await fetch(path, { headers: { Accept: 'application/json' } });
+  } catch (e) {
+    throw new ApiUnreachable(`The API could not be reached (${e.message}).`);
+  }
+  const type = res.headers.get('content-type') || '';
+  if (!/json/.test(type)) {
+    throw new ApiUnreachable(`The API answered ${res.status} without JSON; it may be down or not behind this address.`);
+  }
+  const body = await res.json();
+  if (!res.ok) throw new Error(body.detail || body.title || `HTTP ${res.status}`);
+  return body;
+}
+
+async function listAll(path) {
+  const items = [];
+  let url = path + (path.includes('?') ? '&' : '?') + 'limit=500';
+  for (;;) {
+    const page = await api(url);
+    items.push(...page.items);
+    if (!page.next_cursor) return items;
+    url = path + (path.includes('?') ? '&' : '?') + 'limit=500&cursor=' + encodeURIComponent(page.next_cursor);
+  }
+}
+
+function showStatus(msg) {
+  const el = document.getElementById('status');
+  el.textContent = msg;
+  el.hidden = false;
+}
+function clearStatus() { const el = document.getElementById('status'); el.hidden = true; el.textContent = ''; }
+
+function handleError(where, e) {
+  if (e instanceof ApiUnreachable) {
+    showStatus(`The frontier API is unreachable, so the dashboard cannot show data. ${e.message} Check that frontierd is running and try again.`);
+  } else {
+    showStatus(`Could not load ${where}: ${e.message}`);
+  }
+  const out = document.getElementById(where + '-out');
+  if (out) out.replaceChildren(h('p', { class: 'help' }, 'No data to show.'));
+}
+
+// --- tiny DOM helper --------------------------------------------------------
+function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v == null || v === false) continue;
+    if (k === 'class') el.className = v;
+    else if (k === 'text') el.textContent = v;
+    else if (k.startsWith('data')) el.setAttribute(k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase()), v);
+    else el.setAttribute(k, v);
+  }
+  for (const c of children.flat()) {
+    if (c == null || c === false) continue;
+    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return el;
+}
+
+let uid = 0;
+// A value with its citations, shown on hover and on keyboard focus.
+function cited(label, citations, extra) {
+  const id = 'tip-' + (++uid);
+  const tip = h('span', { role: 'tooltip', id },
+    extra ? h('span', {}, extra) : null,
+    (citations || []).map((c) => h('span', { class: 'citation' },
+      h('strong', {}, 'Source: '), c.source,
+      c.quoted_in && c.quoted_in !== c.source ? ` (quoted in ${c.quoted_in})` : '',
+      h('q', { lang: 'zh' }, c.quote),
+      c.quote_en ? h('q', { lang: 'en' }, c.quote_en) : null)),
+    (citations || []).length ? null : 'No citation.');
+  return h('span', { class: 'cite' }, h('button', { type: 'button', 'aria-describedby': id }, label), tip);
+}
+
+const moneyNum = (m) => (m ? Number(m.amount) : null); // for chart geometry only; text uses money()
+const fmtInt = (n) => new Intl.NumberFormat('en').format(n);
+const human = (s) => String(s).replace(/_/g, ' ');
+
+function fuzzy(d) {
+  if (!d) return null;
+  if (d.earliest && d.latest && d.earliest === d.latest) return null;
+  return `between ${d.earliest || '…'} and ${d.latest || '…'}`;
+}
+
+function dateCell(d) {
+  if (!d) return h('span', { class: 'fuzzy' }, 'no date given');
+  const f = fuzzy(d);
+  return h('span', {}, h('span', { class: 'when' }, d.display), f ? h('span', { class: 'fuzzy' }, ` (${f})`) : null);
+}
+
+function table(caption, head, rows, numeric = []) {
+  return h('div', { class: 'table-wrap' }, h('table', {},
+    h('caption', {}, caption),
+    h('thead', {}, h('tr', {}, head.map((t, i) => h('th', { scope: 'col', class: numeric.includes(i) ? 'num' : null }, t)))),
+    h('tbody', {}, rows.map((r) => h('tr', r.attrs || {}, r.cells.map((c, i) => i === 0 && r.header !== false
+      ? h('th', { scope: 'row' }, c) : h('td', { class: numeric.includes(i) ? 'num' : null }, c)))))));
+}
+
+const charts = new Map();
+function chart(container, key, config) {
+  const prev = charts.get(key);
+  if (prev) prev.destroy();
+  if (!window.Chart) {
+    container.append(h('p', { class: 'help' }, 'The chart library did not load; the table below has the same figures.'));
+    return;
+  }
+  const canvas = h('canvas', { role: 'img', 'aria-label': config.label });
+  const box = h('div', { class: 'chart-box' }, canvas);
+  container.append(box);
+  const c = new window.Chart(canvas, {
+    type: config.type,
+    data: config.data,
+    options: Object.assign({ responsive: true, maintainAspectRatio: false, animation: false,
+      plugins: { legend: { labels: { color: '#1a1a1a' } } } }, config.options || {}),
+  });
+  charts.set(key, c);
+}
+
+// --- (1) leaderboards -------------------------------------------------------
+async function initLeaderboards() {
+  const sel = document.getElementById('benchmark');
+  const asOf = document.getElementById('as-of');
+  const boards = await listAll('/v1/leaderboards');
+  sel.replaceChildren(...boards.map((b) => h('option', { value: b.id },
+    b.benchmark.name + (b.benchmark.abbreviation ? ` (${b.benchmark.abbreviation})` : ''))));
+  const params = new URLSearchParams(location.search);
+  if (params.get('benchmark') && boards.some((b) => b.id === params.get('benchmark'))) sel.value = params.get('benchmark');
+  else if (boards.some((b) => b.id === 'humanitys-last-exam')) sel.value = 'humanitys-last-exam';
+  if (params.get('as_of')) asOf.value = params.get('as_of');
+  const reload = () => loadBoard().catch((e) => handleError('lb', e));
+  sel.addEventListener('change', reload);
+  asOf.addEventListener('change', reload);
+  document.getElementById('as-of-clear').addEventListener('click', () => { asOf.value = ''; reload(); });
+  document.getElementById('lb-form').addEventListener('submit', (e) => { e.preventDefault(); reload(); });
+  await loadBoard();
+}
+
+async function loadBoard() {
+  const id = document.getElementById('benchmark').value;
+  const asOf = document.getElementById('as-of').value;
+  const out = document.getElementById('lb-out');
+  out.setAttribute('aria-busy', 'true');
+  const q = asOf ? `?as_of=${encodeURIComponent(asOf)}` : '';
+  const board = await api(`/v1/leaderboards/${encodeURIComponent(id)}${q}`);
+  clearStatus();
+  const b = board.benchmark;
+  const unit = b.unit === 'percent' ? '%' : b.unit ? ` ${b.unit}` : '';
+  const parts = [h('p', { class: 'help', dataAsOf: board.as_of || '' },
+    board.as_of ? `Board as it stood at the end of ${board.as_of}.` : 'Latest board.',
+    ` ${b.is_higher_better ? 'Higher' : 'Lower'} is better.`)];
+  if (!board.rankings.length) parts.push(h('p', {}, 'No scores were known by that date.'));
+  for (const r of board.rankings) {
+    const title = `${r.evaluator.name} (${human(r.evaluator_relationship)}), tools: ${human(r.tools)}`;
+    const rows = r.entries.map((e) => ({
+      attrs: { dataModel: e.model.id, dataRank: String(e.rank), dataTied: String(e.tied) },
+      cells: [
+        h('span', {}, String(e.rank), e.tied ? h('span', { class: 'tie', title: 'Tied: shares this rank' }, 'tied') : null),
+        e.model.name,
+        cited(`${e.score}${unit}`, e.citations, h('span', {}, h('strong', {}, e.source ? e.source.title : ''), e.reported_as ? ` — reported as “${e.reported_as}”` : '')),
+        dateCell(e.known_since),
+      ],
+    }));
+    parts.push(h('section', { class: 'ranking', dataComparableSet: r.comparable_set, 'aria-label': title },
+      h('h3', {}, title),
+      table(`${b.name}: ranking by ${r.evaluator.name}`, ['Rank', 'Model', 'Score', 'Known since'], rows, [2])));
+  }
+  out.replaceChildren(...parts);
+  out.removeAttribute('aria-busy');
+  const url = new URL(location.href);
+  url.searchParams.set('benchmark', id);
+  if (asOf) url.searchParams.set('as_of', asOf); else url.searchParams.delete('as_of');
+  history.replaceState(null, '', url);
+}
+
+// --- (2) funding ------------------------------------------------------------
+async function loadFunding() {
+  const [funding, valuations] = await Promise.all([api('/v1/organizations/xai/funding'), listAll('/v1/valuations')]);
+  const out = document.getElementById('funding-out');
+  out.replaceChildren();
+  const kinds = ['equity', 'debt', 'unspecified'];
+  const cum = { equity: 0, debt: 0, unspecified: 0 };
+  const series = { equity: [], debt: [], unspecified: [] };
+  const labels = [];
+  const running = [];
+  const rows = [];
+  for (const r of funding.rounds) {
+    let split = r.tranches.map((t) => `${human(t.kind)} ${money(t.amount)}`).join(', ');
+    if (r.tranches.length) for (const t of r.tranches) cum[kinds.includes(t.kind) ? t.kind : 'unspecified'] += moneyNum(t.amount);
+    else { cum.unspecified += moneyNum(r.amount); split = 'not broken down in the source'; }
+    labels.push([r.announced.display, r.name]);
+    for (const k of kinds) series[k].push(cum[k] / 1e9);
+    running.push(moneyNum(r.running_total) / 1e9);
+    rows.push({ attrs: { dataRound: r.id }, cells: [r.name, dateCell(r.announced), cited(money(r.amount), r.citations), split, money(r.running_total)] });
+  }
+  out.append(h('h3', {}, 'Cumulative amount raised (US$ billion)'));
+  chart(out, 'funding', {
+    type: 'bar', label: `Cumulative funding of ${funding.organization.name} by round, split into equity, debt and not broken down; total ${money(funding.computed_total)}`,
+    data: { labels, datasets: [
+      { type: 'line', label: 'Running total', data: running, borderColor: COLORS.line, backgroundColor: COLORS.line, pointRadius: 4 },
+      { label: 'Equity', data: series.equity, backgroundColor: COLORS.equity, stack: 's' },
+      { label: 'Debt', data: series.debt, backgroundColor: COLORS.debt, stack: 's' },
+      { label: 'Not broken down', data: series.unspecified, backgroundColor: COLORS.unspecified, stack: 's' },
+    ] },
+    options: { scales: { x: { stacked: true, ticks: { color: '#1a1a1a' } }, y: { stacked: true, beginAtZero: true, ticks: { color: '#1a1a1a' }, title: { display: true, text: 'US$ billion', color: '#1a1a1a' } } } },
+  });
+  out.append(table('Funding rounds (running total in date order)', ['Round', 'Announced', 'Amount', 'Debt / equity', 'Running total'], rows, [2, 4]));
+  for (const t of funding.reported_totals || []) {
+    out.append(h('p', { dataReportedTotal: t.id },
+      'Reported total since ', t.since.display, ' as of ', t.as_of.display, ': ', cited(money(t.amount), t.citations),
+      t.equivalent ? ` (${money(t.equivalent)})` : '', '. Sum of the rounds: ', money(t.computed_from_rounds),
+      t.matches_reported ? ' — matches.' : ' — does not match.'));
+  }
+  out.append(h('h3', {}, 'Valuations'));
+  const vlabels = valuations.map((v) => [v.date ? v.date.display : 'no date', (v.organizations || []).join(' + ') + (v.part_of ? '' : ' (combined)')]);
+  chart(out, 'valuations', {
+    type: 'bar', label: 'Valuations: ' + valuations.map((v) => `${(v.organizations || []).join(' + ')} ${money(v.amount)}`).join('; '),
+    data: { labels: vlabels, datasets: [{ label: 'Valuation (US$ billion)', data: valuations.map((v) => moneyNum(v.amount) / 1e9), backgroundColor: valuations.map((v) => (v.part_of ? COLORS.equity : COLORS.line)) }] },
+    options: { scales: { y: { beginAtZero: true, ticks: { color: '#1a1a1a' } }, x: { ticks: { color: '#1a1a1a' } } } },
+  });
+  out.append(table('Valuations', ['Valuation', 'Date', 'Amount', 'Basis', 'Part of'], valuations.map((v) => ({
+    attrs: { dataValuation: v.id },
+    cells: [`${(v.organizations || []).join(' + ')} (${human(v.context || '')})`, dateCell(v.date), cited(money(v.amount), v.citations, v.note), human(v.basis), v.part_of || '—'],
+  })), [2]));
+}
+
+// --- (3) Colossus -----------------------------------------------------------
+async function loadCompute() {
+  const c = await api('/v1/compute/clusters/colossus');
+  const out = document.getElementById('compute-out');
+  out.replaceChildren(h('p', {}, `${c.name}, ${c.location}. ${c.purpose}.`));
+  const caps = c.capacities;
+  const isPlanned = (x) => x.status !== 'done';
+  chart(out, 'compute', {
+    type: 'bar', label: 'Colossus GPU count: ' + caps.map((x) => `${x.date ? x.date.display : 'no date'} ${fmtInt(x.gpu_count)} (${x.status})`).join('; '),
+    data: { labels: caps.map((x) => [x.date ? x.date.display : 'no date given', isPlanned(x) ? `(${x.status})` : '(actual)']),
+      datasets: [
+        { label: 'Actual GPUs', data: caps.map((x) => (isPlanned(x) ? null : x.gpu_count)), backgroundColor: COLORS.actual, grouped: false },
+        { label: 'Planned GPUs', data: caps.map((x) => (isPlanned(x) ? x.gpu_count : null)), backgroundColor: 'rgba(138,75,0,0.25)', borderColor: COLORS.planned, borderWidth: 2, borderDash: [6, 4], grouped: false },
+      ] },
+    options: { scales: { y: { beginAtZero: true, ticks: { color: '#1a1a1a' }, title: { display: true, text: 'GPUs', color: '#1a1a1a' } }, x: { ticks: { color: '#1a1a1a' } } } },
+  });
+  out.append(table('Capacity over time', ['When', 'Status', 'GPUs', 'GPU model', 'Multiple of previous'], caps.map((x) => ({
+    attrs: { dataCapacity: x.id, dataStatus: x.status },
+    cells: [dateCell(x.date), h('span', { class: 'badge ' + (isPlanned(x) ? 'planned' : 'actual') }, isPlanned(x) ? human(x.status) : 'actual'),
+      cited(fmtInt(x.gpu_count), x.citations, x.note), x.gpu_model || 'not named', x.multiple_of_previous == null ? '—' : `×${x.multiple_of_previous}`],
+  })), [2]));
+}
+
+// --- (4) timeline -----------------------------------------------------------
+async function loadTimeline() {
+  const items = await listAll('/v1/timeline');
+  const out = document.getElementById('timeline-out');
+  out.replaceChildren(h('div', { class: 'legend-key', 'aria-label': 'Key' },
+    h('span', { class: 'badge done' }, 'done'), h('span', { class: 'badge planned' }, 'planned'),
+    h('span', { class: 'badge slipped' }, 'slipped'), h('span', { class: 'badge cancelled' }, 'cancelled'),
+    h('span', { class: 'fuzzy' }, 'Fuzzy dates keep their wording; the range they may fall in is in brackets.')));
+  const list = h('ol', { class: 'timeline' });
+  for (const ev of items) {
+    const slipped = (ev.revisions || []).some((r) => r.outcome === 'slipped');
+    const cls = [ev.status, slipped ? 'slipped' : ''].join(' ').trim();
+    list.append(h('li', { class: cls, dataEvent: ev.id, dataStatus: ev.status },
+      dateCell(ev.date), ' ',
+      h('span', { class: 'badge ' + ev.status }, human(ev.status)),
+      slipped ? h('span', { class: 'badge slipped' }, 'slipped') : null, ' ',
+      h('span', { class: 'title' }, cited(ev.title, ev.citations, ev.note)),
+      ev.revisions && ev.revisions.length ? h('ul', { class: 'revisions', 'aria-label': 'Date revisions' }, ev.revisions.map((r) => h('li', { dataOutcome: r.outcome },
+        `Announced ${r.announced ? r.announced.display : '?'}: promised ${r.promised ? r.promised.display : '?'}`,
+        r.promised_text ? h('span', { lang: 'zh' }, ` (“${r.promised_text}”)`) : null,
+        ` — ${human(r.outcome || 'unknown')}`))) : null));
+  }
+  out.append(list);
+}
+
+// --- (5) financials ---------------------------------------------------------
+async function loadFinancials() {
+  const items = await listAll('/v1/financials');
+  const out = document.getElementById('financials-out');
+  out.replaceChildren();
+  const withMoney = items.filter((f) => f.amount);
+  const labels = withMoney.map((f) => [human(f.metric), `${(f.organizations || []).join(', ')} ${f.period.display}`]);
+  chart(out, 'financials', {
+    type: 'bar', label: 'Financial figures, actual versus forecast: ' + withMoney.map((f) => `${human(f.metric)} ${f.period.display} ${money(f.amount)} (${f.kind})`).join('; '),
+    data: { labels, datasets: [
+      { label: 'Actual (US$ billion)', data: withMoney.map((f) => (f.kind === 'actual' ? moneyNum(f.amount) / 1e9 : null)), backgroundColor: COLORS.actual, grouped: false },
+      { label: 'Forecast (US$ billion)', data: withMoney.map((f) => (f.kind === 'forecast' ? moneyNum(f.amount) / 1e9 : null)), backgroundColor: 'rgba(138,75,0,0.25)', borderColor: COLORS.forecast, borderWidth: 2, grouped: false },
+    ] },
+    options: { indexAxis: 'y', scales: { x: { type: 'logarithmic', ticks: { color: '#1a1a1a' }, title: { display: true, text: 'US$ billion (log scale)', color: '#1a1a1a' } }, y: { ticks: { color: '#1a1a1a' } } } },
+  });
+  for (const kind of ['actual', 'forecast']) {
+    const rows = items.filter((f) => f.kind === kind).map((f) => ({
+      attrs: { dataFinancial: f.id, dataKind: f.kind },
+      cells: [human(f.metric), (f.organizations || []).join(', '), dateCell(f.period),
+        f.amount ? cited((f.bound === 'up_to' ? 'up to ' : f.bound === 'at_least' ? 'at least ' : '') + money(f.amount) + (f.per ? ` per ${f.per}` : ''), f.citations, f.note)
+          : cited('expected (no amount)', f.citations, f.note),
+        kind === 'forecast' ? (f.forecaster || f.forecaster_note || 'not named') : h('span', { class: 'badge actual' }, 'actual')],
+    }));
+    out.append(table(kind === 'actual' ? 'Actual figures' : 'Forecasts', ['Metric', 'Organization', 'Period', 'Amount', kind === 'forecast' ? 'Forecast by' : 'Kind'], rows, [3]));
+  }
+}
+
+// --- tabs -------------------------------------------------------------------
+const loaders = { funding: loadFunding, compute: loadCompute, timeline: loadTimeline, financials: loadFinancials };
+const loaded = new Set();
+
+function selectTab(tab, focus) {
+  const tabs = [...document.querySelectorAll('[role=tab]')];
+  for (const t of tabs) {
+    const on = t === tab;
+    t.setAttribute('aria-selected', String(on));
+    t.tabIndex = on ? 0 : -1;
+    document.getElementById(t.getAttribute('aria-controls')).hidden = !on;
+  }
+  if (focus) tab.focus();
+  const name = tab.id.replace('tab-', '');
+  if (location.hash !== '#' + name) history.replaceState(null, '', '#' + name + '');
+  if (loaders[name] && !loaded.has(name)) {
+    loaded.add(name);
+    const panel = document.getElementById('view-' + name);
+    panel.setAttribute('aria-busy', 'true');
+    loaders[name]().then(() => { panel.dataset.loaded = 'true'; })
+      .catch((e) => { loaded.delete(name); handleError(name, e); })
+      .finally(() => panel.removeAttribute('aria-busy'));
+  }
+}
+
+function initTabs() {
+  const list = document.getElementById('tabs');
+  const tabs = [...list.querySelectorAll('[role=tab]')];
+  list.addEventListener('click', (e) => { const t = e.target.closest('[role=tab]'); if (t) selectTab(t, false); });
+  list.addEventListener('keydown', (e) => {
+    const i = tabs.indexOf(document.activeElement);
+    if (i < 0) return;
+    let j = null;
+    if (e.key === 'ArrowRight') j = (i + 1) % tabs.length;
+    else if (e.key === 'ArrowLeft') j = (i - 1 + tabs.length) % tabs.length;
+    else if (e.key === 'Home') j = 0;
+    else if (e.key === 'End') j = tabs.length - 1;
+    if (j != null) { e.preventDefault(); selectTab(tabs[j], true); }
+  });
+  const start = document.getElementById('tab-' + location.hash.slice(1));
+  if (start) selectTab(start, false);
+}
+
+function start() {
+  initTabs();
+  const panel = document.getElementById('view-leaderboards');
+  initLeaderboards().then(() => { panel.dataset.loaded = 'true'; }).catch((e) => handleError('lb', e));
+}
+
+if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+else start();
