@@ -1,8 +1,10 @@
 // frontier-api dashboard: plain ES module, no build step. Calls only the
 // public /v1 API (same origin) and draws charts with Chart.js, loaded from
-// /ui/vendor/chart.umd.js (copied there by scripts/web-vendor).
+// /app/vendor/chart.umd.js (copied there by scripts/web-vendor). The page's
+// state lives in the URL's fragment ("#leaderboards?benchmark=…&as_of=…"),
+// which stays in the browser: the server answers / only without a query.
 
-import { money } from './format.js';
+import { money } from './format.mjs';
 
 const COLORS = { actual: '#1f5fbf', planned: '#8a4b00', debt: '#8a4b00', equity: '#1f5fbf', unspecified: '#5f6368', line: '#1a1a1a', forecast: '#8a4b00' };
 
@@ -135,16 +137,26 @@ async function initLeaderboards() {
   const boards = await listAll('/v1/leaderboards');
   sel.replaceChildren(...boards.map((b) => h('option', { value: b.id },
     b.benchmark.name + (b.benchmark.abbreviation ? ` (${b.benchmark.abbreviation})` : ''))));
-  const params = new URLSearchParams(location.search);
-  if (params.get('benchmark') && boards.some((b) => b.id === params.get('benchmark'))) sel.value = params.get('benchmark');
-  else if (boards.some((b) => b.id === 'humanitys-last-exam')) sel.value = 'humanitys-last-exam';
-  if (params.get('as_of')) asOf.value = params.get('as_of');
+  boardIds = new Set(boards.map((b) => b.id));
+  applyBoardState(boardState);
   const reload = () => loadBoard().catch((e) => handleError('lb', e));
   sel.addEventListener('change', reload);
   asOf.addEventListener('change', reload);
   document.getElementById('as-of-clear').addEventListener('click', () => { asOf.value = ''; reload(); });
   document.getElementById('lb-form').addEventListener('submit', (e) => { e.preventDefault(); reload(); });
   await loadBoard();
+}
+
+// The benchmark and as-of date named in the fragment, where they are valid;
+// otherwise HLE (the article's headline benchmark) and the latest board.
+let boardIds = new Set();
+function applyBoardState(params) {
+  const sel = document.getElementById('benchmark');
+  const want = params.get('benchmark');
+  if (want && boardIds.has(want)) sel.value = want;
+  else if (boardIds.has('humanitys-last-exam')) sel.value = 'humanitys-last-exam';
+  const day = params.get('as_of');
+  document.getElementById('as-of').value = day && /^\d{4}-\d{2}-\d{2}$/.test(day) ? day : '';
 }
 
 async function loadBoard() {
@@ -178,10 +190,21 @@ async function loadBoard() {
   }
   out.replaceChildren(...parts);
   out.removeAttribute('aria-busy');
-  const url = new URL(location.href);
-  url.searchParams.set('benchmark', id);
-  if (asOf) url.searchParams.set('as_of', asOf); else url.searchParams.delete('as_of');
-  history.replaceState(null, '', url);
+  boardState = new URLSearchParams({ benchmark: id });
+  if (asOf) boardState.set('as_of', asOf);
+  if (fragment().view === 'leaderboards' || !location.hash) setFragment('leaderboards', boardState);
+}
+
+// --- the URL's fragment: "#view" or "#view?key=value&…" ---------------------
+let boardState = new URLSearchParams();
+function fragment() {
+  const [view, query = ''] = location.hash.slice(1).split('?');
+  return { view, params: new URLSearchParams(query) };
+}
+function setFragment(view, params) {
+  const query = params && params.toString();
+  const hash = '#' + view + (query ? '?' + query : '');
+  if (location.hash !== hash) history.replaceState(null, '', hash);
 }
 
 // --- (2) funding ------------------------------------------------------------
@@ -324,7 +347,7 @@ function selectTab(tab, focus) {
   }
   if (focus) tab.focus();
   const name = tab.id.replace('tab-', '');
-  if (location.hash !== '#' + name) history.replaceState(null, '', '#' + name + '');
+  setFragment(name, name === 'leaderboards' ? boardState : null);
   if (loaders[name] && !loaded.has(name)) {
     loaded.add(name);
     const panel = document.getElementById('view-' + name);
@@ -349,11 +372,24 @@ function initTabs() {
     else if (e.key === 'End') j = tabs.length - 1;
     if (j != null) { e.preventDefault(); selectTab(tabs[j], true); }
   });
-  const start = document.getElementById('tab-' + location.hash.slice(1));
+  const start = document.getElementById('tab-' + fragment().view);
   if (start) selectTab(start, false);
+  // A fragment typed or followed later (a bookmark, a link on the page).
+  window.addEventListener('hashchange', () => {
+    const { view, params } = fragment();
+    const tab = document.getElementById('tab-' + (view || 'leaderboards'));
+    if (!tab) return;
+    if (tab.id === 'tab-leaderboards' && boardIds.size) {
+      applyBoardState(params);
+      loadBoard().catch((e) => handleError('lb', e));
+    }
+    selectTab(tab, false);
+  });
 }
 
 function start() {
+  const { view, params } = fragment();
+  if (view === 'leaderboards') boardState = params; // before the tabs rewrite the fragment
   initTabs();
   const panel = document.getElementById('view-leaderboards');
   initLeaderboards().then(() => { panel.dataset.loaded = 'true'; }).catch((e) => handleError('lb', e));

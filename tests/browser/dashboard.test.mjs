@@ -1,30 +1,27 @@
-// Browser test of the dashboard (web/). Starts frontierd (FRONTIERD_BIN,
-// default build/frontierd) on a free port with the seed in memory, and serves
-// web/ itself with a tiny Node static server: web/index.html at /, the other
-// files of web/ under /ui/, and /v1/* proxied to frontierd. (frontierd does not
-// serve web/ yet; once it does, this server can go and the page be opened on
-// frontierd directly.) Drives /usr/bin/chromium (CHROMIUM_PATH) headless with
-// playwright-core. Screenshots go to SCREENSHOT_DIR (default build/screenshots).
+// Browser test of the dashboard (web/), as a visitor sees it: frontierd
+// (FRONTIERD_BIN, default build/frontierd) starts on a free port with the
+// seed in memory and serves both the page (web/, --web) and the /v1 API; a
+// headless Chromium (CHROMIUM_PATH, default /usr/bin/chromium) driven by
+// playwright-core opens it. Each view is checked against what the API itself
+// answers. Screenshots go to SCREENSHOT_DIR (default: screenshots/ beside the
+// binary). Needs web/vendor/ (scripts/web-vendor, which install-deps runs).
 //
-//   scripts/web-vendor && node --test tests/browser/dashboard.test.mjs
+//   node --test tests/browser/dashboard.test.mjs
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import http from 'node:http';
 import net from 'node:net';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { money } from '../../web/format.js';
+import { money } from '../../web/format.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const webDir = path.join(root, 'web');
 const bin = process.env.FRONTIERD_BIN || path.join(root, 'build/frontierd');
 const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const shots = process.env.SCREENSHOT_DIR || path.join(path.dirname(bin), 'screenshots');
-
-const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.md': 'text/plain; charset=utf-8' };
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -34,7 +31,7 @@ function freePort() {
   });
 }
 
-async function waitFor(url, ms = 10000) {
+async function waitFor(url, ms = 20000) {
   const end = Date.now() + ms;
   for (;;) {
     try { const r = await fetch(url); if (r.ok) return; } catch {}
@@ -43,64 +40,41 @@ async function waitFor(url, ms = 10000) {
   }
 }
 
-let daemon, server, browser, apiBase, pageBase, apiPort;
-let apiUp = true;
-
-function startServer(port) {
-  return new Promise((resolve) => {
-    server = http.createServer((req, res) => {
-      const url = new URL(req.url, 'http://x');
-      if (url.pathname.startsWith('/v1/')) {
-        if (!apiUp) { res.writeHead(502, { 'content-type': 'text/plain' }); res.end('bad gateway'); return; }
-        const up = http.request({ host: '127.0.0.1', port: apiPort, path: req.url, method: req.method, headers: { ...req.headers, host: `127.0.0.1:${apiPort}` } }, (r) => {
-          res.writeHead(r.statusCode, r.headers); r.pipe(res);
-        });
-        up.on('error', () => { res.writeHead(502); res.end(); });
-        req.pipe(up);
-        return;
-      }
-      let file = null;
-      if (url.pathname === '/') file = path.join(webDir, 'index.html');
-      else if (url.pathname.startsWith('/ui/')) {
-        const p = path.normalize(path.join(webDir, decodeURIComponent(url.pathname.slice(4))));
-        if (p.startsWith(webDir + path.sep)) file = p;
-      }
-      if (!file || !fs.existsSync(file) || !fs.statSync(file).isFile()) { res.writeHead(404, { 'content-type': 'text/plain' }); res.end('not found'); return; }
-      res.writeHead(200, { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream' });
-      fs.createReadStream(file).pipe(res);
-    });
-    server.listen(port, '127.0.0.1', resolve);
-  });
-}
+let daemon, browser, base;
 
 before(async () => {
   assert.ok(fs.existsSync(path.join(webDir, 'vendor/chart.umd.js')), 'web/vendor/chart.umd.js is missing: run scripts/web-vendor');
   fs.mkdirSync(shots, { recursive: true });
-  apiPort = await freePort();
-  daemon = spawn(bin, ['--port', String(apiPort), '--db', ':memory:', '--seed', path.join(root, 'data/seed')], { stdio: ['ignore', 'ignore', 'inherit'] });
-  apiBase = `http://127.0.0.1:${apiPort}`;
-  await waitFor(`${apiBase}/readyz`);
-  const webPort = await freePort();
-  await startServer(webPort);
-  pageBase = `http://127.0.0.1:${webPort}`;
+  const port = await freePort();
+  daemon = spawn(bin, ['--port', String(port), '--bind', '127.0.0.1', '--db', ':memory:', '--seed', path.join(root, 'data/seed'), '--web', webDir],
+    { stdio: ['ignore', 'ignore', 'inherit'] });
+  base = `http://127.0.0.1:${port}`;
+  await waitFor(`${base}/readyz`);
+  // --no-sandbox: CI runs as root, where Chromium's sandbox refuses to start.
   browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: ['--no-sandbox'] });
 });
 
 after(async () => {
   await browser?.close();
-  server?.close();
-  daemon?.kill('SIGTERM');
+  if (!daemon) return;
+  const exited = daemon.exitCode !== null ? daemon.exitCode
+    : await new Promise((resolve) => { daemon.once('exit', (code, signal) => resolve(code ?? signal)); daemon.kill('SIGTERM'); });
+  // A clean stop, and under AddressSanitizer no leak (it exits non-zero).
+  assert.equal(exited, 0, 'frontierd stopped cleanly');
 });
 
-const api = async (p) => (await fetch(apiBase + p)).json();
+const api = async (p) => (await fetch(base + p)).json();
 
 async function openPage(t, hash = '', viewport = { width: 1200, height: 900 }) {
   const page = await browser.newPage({ viewport });
   const errors = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   page.on('pageerror', (e) => errors.push(String(e)));
-  t.after(() => page.close());
-  await page.goto(pageBase + '/' + hash);
+  // Every request stays on frontierd's origin: no CDN, works offline.
+  const foreign = [];
+  page.on('request', (r) => { if (!r.url().startsWith(base + '/') && !r.url().startsWith('data:')) foreign.push(r.url()); });
+  t.after(async () => { await page.close(); assert.deepEqual(foreign, [], 'requests outside the origin'); });
+  await page.goto(base + '/' + hash);
   return { page, errors };
 }
 
@@ -159,6 +133,37 @@ test('leaderboards: rankings per evaluator, ties, citations, as-of changes the H
   assert.deepEqual(shown, tied);
   assert.ok(tied.length >= 2);
   assert.equal(await page.locator('#lb-out tr[data-tied=true] .tie').first().isVisible(), true);
+  assert.deepEqual(errors, []);
+});
+
+test('the URL fragment keeps the benchmark and the date, so a view can be bookmarked', async (t) => {
+  const { page, errors } = await openPage(t, '#leaderboards?benchmark=artificial-analysis-intelligence-index&as_of=2025-07-09');
+  await page.waitForSelector('#lb-out [data-as-of="2025-07-09"]');
+  assert.equal(await page.inputValue('#benchmark'), 'artificial-analysis-intelligence-index');
+  assert.equal(await page.inputValue('#as-of'), '2025-07-09');
+  const board = await api('/v1/leaderboards/artificial-analysis-intelligence-index?as_of=2025-07-09');
+  const shown = await page.$$eval('#lb-out .ranking tbody tr', (trs) => trs.map((tr) => tr.dataset.model));
+  assert.deepEqual(shown, board.rankings.flatMap((r) => r.entries.map((e) => e.model.id)));
+
+  await page.fill('#as-of', '2025-07-11');
+  await page.waitForSelector('#lb-out [data-as-of="2025-07-11"]');
+  assert.equal(new URL(page.url()).hash, '#leaderboards?benchmark=artificial-analysis-intelligence-index&as_of=2025-07-11');
+  await page.reload();
+  await page.waitForSelector('#lb-out [data-as-of="2025-07-11"]');
+  assert.equal(await page.inputValue('#benchmark'), 'artificial-analysis-intelligence-index');
+
+  // Another view, then back: the board's state comes back into the URL.
+  await page.click('#tab-timeline');
+  assert.equal(new URL(page.url()).hash, '#timeline');
+  await page.click('#tab-leaderboards');
+  assert.equal(new URL(page.url()).hash, '#leaderboards?benchmark=artificial-analysis-intelligence-index&as_of=2025-07-11');
+  // A fragment followed later (a link, a bookmark) is applied too.
+  await page.evaluate(() => { location.hash = '#leaderboards?benchmark=humanitys-last-exam'; });
+  await page.waitForSelector('#lb-out [data-as-of=""]');
+  assert.equal(await page.inputValue('#benchmark'), 'humanitys-last-exam');
+  assert.equal(await page.inputValue('#as-of'), '');
+  // A query string is not how the page keeps state: frontierd refuses one.
+  assert.equal((await fetch(base + '/?benchmark=x')).status, 400);
   assert.deepEqual(errors, []);
 });
 
@@ -258,12 +263,15 @@ test('375 px wide: no horizontal page scroll', async (t) => {
 });
 
 test('a clear message when the API is unreachable', async (t) => {
-  apiUp = false;
-  t.after(() => { apiUp = true; });
   const page = await browser.newPage();
   t.after(() => page.close());
-  await page.goto(pageBase + '/');
+  // The page itself came from frontierd; then the API stops answering, as
+  // when the daemon is stopped or a proxy in front of it fails.
+  await page.route('**/v1/**', (route) => route.abort('connectionrefused'));
+  await page.goto(base + '/');
   await page.waitForSelector('#status:not([hidden])');
   assert.match(await page.textContent('#status'), /unreachable/i);
+  assert.equal(await page.isVisible('#lb-out'), true);
+  assert.match(await page.textContent('#lb-out'), /No data to show/);
   await page.screenshot({ path: path.join(shots, 'unreachable.png') });
 });

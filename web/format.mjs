@@ -13,14 +13,14 @@ export function money(m) {
     if (intPart.length > exp) {
       const whole = intPart.slice(0, intPart.length - exp);
       const rest = (intPart.slice(intPart.length - exp) + frac).replace(/0+$/, '');
-      text = `${whole}${rest ? '.' + rest.slice(0, 3) : ''} ${word}`;
+      text = `${whole}${rest ? '.' + rest : ''} ${word}`; // every digit: never rounded
       break;
     }
   }
   if (text == null) {
     const grouped = intPart.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
     const f = frac.replace(/0+$/, '');
-    text = grouped + (f ? '.' + frac : '');
+    text = grouped + (f ? '.' + f : '');
   }
   return (m.approximate ? 'about ' : '') + neg + sym + text;
 }
