@@ -86,6 +86,41 @@ function cited(label, citations, extra) {
   return h('span', { class: 'cite' }, h('button', { type: 'button', 'aria-describedby': id }, label), tip);
 }
 
+// A tooltip is drawn with position: fixed, placed under its value (above when
+// there is no room), so a table's scrolling box never clips it. It shows on
+// hover and focus, stays while hovered, and Escape dismisses it.
+function placeTip(cite) {
+  const tip = cite.querySelector('[role=tooltip]');
+  const anchor = cite.firstElementChild.getBoundingClientRect();
+  const box = tip.getBoundingClientRect();
+  const margin = 8;
+  const left = Math.max(margin, Math.min(anchor.left, window.innerWidth - box.width - margin));
+  const below = anchor.bottom + 2;
+  const top = below + box.height + margin <= window.innerHeight || anchor.top < box.height + margin
+    ? below : anchor.top - box.height - 2;
+  tip.style.left = `${left}px`;
+  tip.style.top = `${top}px`;
+}
+function initTips() {
+  const open = (e) => {
+    const cite = e.target.closest && e.target.closest('.cite');
+    if (!cite || cite.contains(e.relatedTarget)) return;
+    cite.classList.remove('dismissed');
+    placeTip(cite);
+  };
+  document.addEventListener('mouseover', open);
+  document.addEventListener('focusin', open);
+  document.addEventListener('keydown', (e) => {
+    if (e.key !== 'Escape') return;
+    for (const c of document.querySelectorAll('.cite:hover, .cite:focus-within')) c.classList.add('dismissed');
+  });
+  const follow = () => {
+    for (const c of document.querySelectorAll('.cite:hover, .cite:focus-within')) placeTip(c);
+  };
+  window.addEventListener('scroll', follow, { capture: true, passive: true });
+  window.addEventListener('resize', follow);
+}
+
 const moneyNum = (m) => (m ? Number(m.amount) : null); // for chart geometry only; text uses money()
 const fmtInt = (n) => new Intl.NumberFormat('en').format(n);
 const human = (s) => String(s).replace(/_/g, ' ');
@@ -93,7 +128,10 @@ const human = (s) => String(s).replace(/_/g, ' ');
 function fuzzy(d) {
   if (!d) return null;
   if (d.earliest && d.latest && d.earliest === d.latest) return null;
-  return `between ${d.earliest || '…'} and ${d.latest || '…'}`;
+  if (d.earliest && d.latest) return `between ${d.earliest} and ${d.latest}`;
+  if (d.latest) return `on or before ${d.latest}`;
+  if (d.earliest) return `on or after ${d.earliest}`;
+  return null;
 }
 
 function dateCell(d) {
@@ -102,13 +140,27 @@ function dateCell(d) {
   return h('span', {}, h('span', { class: 'when' }, d.display), f ? h('span', { class: 'fuzzy' }, ` (${f})`) : null);
 }
 
+// Each cell carries its column's name (data-label), which a narrow screen
+// shows beside the value when it lays the rows out as cards.
 function table(caption, head, rows, numeric = []) {
-  return h('div', { class: 'table-wrap' }, h('table', {},
+  // Explicit roles: some browsers drop a table's semantics once its CSS
+  // display is changed, as the narrow layout does.
+  return h('div', { class: 'table-wrap' }, h('table', { role: 'table' },
     h('caption', {}, caption),
-    h('thead', {}, h('tr', {}, head.map((t, i) => h('th', { scope: 'col', class: numeric.includes(i) ? 'num' : null }, t)))),
-    h('tbody', {}, rows.map((r) => h('tr', r.attrs || {}, r.cells.map((c, i) => i === 0 && r.header !== false
-      ? h('th', { scope: 'row' }, c) : h('td', { class: numeric.includes(i) ? 'num' : null }, c)))))));
+    h('thead', { role: 'rowgroup' }, h('tr', { role: 'row' }, head.map((t, i) => h('th', { scope: 'col', role: 'columnheader', class: numeric.includes(i) ? 'num' : null }, t)))),
+    h('tbody', { role: 'rowgroup' }, rows.map((r) => h('tr', { role: 'row', ...r.attrs }, r.cells.map((c, i) => i === 0 && r.header !== false
+      ? h('th', { scope: 'row', role: 'rowheader', dataLabel: head[i] }, c)
+      : h('td', { role: 'cell', class: numeric.includes(i) ? 'num' : null, dataLabel: head[i] }, c)))))));
 }
+
+// Organization ids as their names ("xai" as "xAI"), from /v1/organizations.
+let orgNames = null;
+async function loadOrgNames() {
+  if (!orgNames) orgNames = new Map((await listAll('/v1/organizations')).map((o) => [o.id, o.name]));
+  return orgNames;
+}
+const orgName = (id) => (orgNames && orgNames.get(id)) || id;
+const orgList = (ids) => (ids || []).map(orgName).join(', ');
 
 const charts = new Map();
 function chart(container, key, config) {
@@ -119,7 +171,7 @@ function chart(container, key, config) {
     return;
   }
   const canvas = h('canvas', { role: 'img', 'aria-label': config.label });
-  const box = h('div', { class: 'chart-box' }, canvas);
+  const box = h('div', { class: 'chart-box', style: config.height ? `height: ${config.height}` : null }, canvas);
   container.append(box);
   const c = new window.Chart(canvas, {
     type: config.type,
@@ -209,7 +261,7 @@ function setFragment(view, params) {
 
 // --- (2) funding ------------------------------------------------------------
 async function loadFunding() {
-  const [funding, valuations] = await Promise.all([api('/v1/organizations/xai/funding'), listAll('/v1/valuations')]);
+  const [funding, valuations] = await Promise.all([api('/v1/organizations/xai/funding'), listAll('/v1/valuations'), loadOrgNames()]);
   const out = document.getElementById('funding-out');
   out.replaceChildren();
   const kinds = ['equity', 'debt', 'unspecified'];
@@ -246,15 +298,22 @@ async function loadFunding() {
       t.matches_reported ? ' — matches.' : ' — does not match.'));
   }
   out.append(h('h3', {}, 'Valuations'));
-  const vlabels = valuations.map((v) => [v.date ? v.date.display : 'no date', (v.organizations || []).join(' + ') + (v.part_of ? '' : ' (combined)')]);
+  // A valuation that is part of a combined one (xAI and X within the merger's
+  // US$113 billion) is drawn apart from the combined figure.
+  const combined = (v) => !v.part_of && (v.organizations || []).length > 1;
+  const vname = (v) => (v.organizations || []).map(orgName).join(' + ');
   chart(out, 'valuations', {
-    type: 'bar', label: 'Valuations: ' + valuations.map((v) => `${(v.organizations || []).join(' + ')} ${money(v.amount)}`).join('; '),
-    data: { labels: vlabels, datasets: [{ label: 'Valuation (US$ billion)', data: valuations.map((v) => moneyNum(v.amount) / 1e9), backgroundColor: valuations.map((v) => (v.part_of ? COLORS.equity : COLORS.line)) }] },
-    options: { scales: { y: { beginAtZero: true, ticks: { color: '#1a1a1a' } }, x: { ticks: { color: '#1a1a1a' } } } },
+    type: 'bar', label: 'Valuations: ' + valuations.map((v) => `${vname(v)} ${money(v.amount)}`).join('; '),
+    data: { labels: valuations.map((v) => [vname(v), v.date ? v.date.display : 'no date given']), datasets: [
+      { label: 'Company (US$ billion)', data: valuations.map((v) => (combined(v) ? null : moneyNum(v.amount) / 1e9)), backgroundColor: COLORS.equity, grouped: false },
+      { label: 'Combined (US$ billion)', data: valuations.map((v) => (combined(v) ? moneyNum(v.amount) / 1e9 : null)), backgroundColor: COLORS.line, grouped: false },
+    ] },
+    options: { scales: { y: { beginAtZero: true, ticks: { color: '#1a1a1a' }, title: { display: true, text: 'US$ billion', color: '#1a1a1a' } }, x: { ticks: { color: '#1a1a1a' } } } },
   });
   out.append(table('Valuations', ['Valuation', 'Date', 'Amount', 'Basis', 'Part of'], valuations.map((v) => ({
     attrs: { dataValuation: v.id },
-    cells: [`${(v.organizations || []).join(' + ')} (${human(v.context || '')})`, dateCell(v.date), cited(money(v.amount), v.citations, v.note), human(v.basis), v.part_of || '—'],
+    cells: [`${vname(v)}${v.context ? ` (${human(v.context)})` : ''}`, dateCell(v.date), cited(money(v.amount), v.citations, v.note), human(v.basis),
+      v.part_of ? vname(valuations.find((p) => p.id === v.part_of) || { organizations: [v.part_of] }) : '—'],
   })), [2]));
 }
 
@@ -308,26 +367,31 @@ async function loadTimeline() {
 
 // --- (5) financials ---------------------------------------------------------
 async function loadFinancials() {
-  const items = await listAll('/v1/financials');
+  const [items] = await Promise.all([listAll('/v1/financials'), loadOrgNames()]);
   const out = document.getElementById('financials-out');
   out.replaceChildren();
-  const withMoney = items.filter((f) => f.amount);
-  const labels = withMoney.map((f) => [human(f.metric), `${(f.organizations || []).join(', ')} ${f.period.display}`]);
+  const amountText = (f) => (f.bound === 'up_to' ? 'up to ' : f.bound === 'at_least' ? 'at least ' : '') + money(f.amount) + (f.per ? ` per ${f.per}` : '');
+  // Totals only: a rate (burn per month) is not on the same axis as a year's
+  // revenue, so it stays in the table.
+  const drawn = items.filter((f) => f.amount && !f.per);
   chart(out, 'financials', {
-    type: 'bar', label: 'Financial figures, actual versus forecast: ' + withMoney.map((f) => `${human(f.metric)} ${f.period.display} ${money(f.amount)} (${f.kind})`).join('; '),
-    data: { labels, datasets: [
-      { label: 'Actual (US$ billion)', data: withMoney.map((f) => (f.kind === 'actual' ? moneyNum(f.amount) / 1e9 : null)), backgroundColor: COLORS.actual, grouped: false },
-      { label: 'Forecast (US$ billion)', data: withMoney.map((f) => (f.kind === 'forecast' ? moneyNum(f.amount) / 1e9 : null)), backgroundColor: 'rgba(138,75,0,0.25)', borderColor: COLORS.forecast, borderWidth: 2, grouped: false },
+    type: 'bar', label: 'Financial figures, actual versus forecast: ' + drawn.map((f) => `${human(f.metric)}, ${orgList(f.organizations)}, ${f.period.display}: ${amountText(f)} (${f.kind})`).join('; '),
+    data: { labels: drawn.map((f) => [`${human(f.metric)}, ${f.period.display}`, orgList(f.organizations)]), datasets: [
+      { label: 'Actual (US$ billion)', data: drawn.map((f) => (f.kind === 'actual' ? moneyNum(f.amount) / 1e9 : null)), backgroundColor: COLORS.actual, grouped: false },
+      { label: 'Forecast (US$ billion)', data: drawn.map((f) => (f.kind === 'forecast' ? moneyNum(f.amount) / 1e9 : null)), backgroundColor: 'rgba(138,75,0,0.25)', borderColor: COLORS.forecast, borderWidth: 2, borderDash: [6, 4], grouped: false },
     ] },
-    options: { indexAxis: 'y', scales: { x: { type: 'logarithmic', ticks: { color: '#1a1a1a' }, title: { display: true, text: 'US$ billion (log scale)', color: '#1a1a1a' } }, y: { ticks: { color: '#1a1a1a' } } } },
+    options: { indexAxis: 'y', scales: {
+      // Powers of ten only: the figures run from US$0.5 billion to US$320 billion.
+      x: { type: 'logarithmic', ticks: { color: '#1a1a1a', callback: (v) => (Math.log10(v) % 1 === 0 ? String(v) : null) }, title: { display: true, text: 'US$ billion (log scale)', color: '#1a1a1a' } },
+      y: { ticks: { color: '#1a1a1a', autoSkip: false } } } },
+    height: `${Math.max(14, drawn.length * 3.2)}rem`,
   });
   for (const kind of ['actual', 'forecast']) {
     const rows = items.filter((f) => f.kind === kind).map((f) => ({
       attrs: { dataFinancial: f.id, dataKind: f.kind },
-      cells: [human(f.metric), (f.organizations || []).join(', '), dateCell(f.period),
-        f.amount ? cited((f.bound === 'up_to' ? 'up to ' : f.bound === 'at_least' ? 'at least ' : '') + money(f.amount) + (f.per ? ` per ${f.per}` : ''), f.citations, f.note)
-          : cited('expected (no amount)', f.citations, f.note),
-        kind === 'forecast' ? (f.forecaster || f.forecaster_note || 'not named') : h('span', { class: 'badge actual' }, 'actual')],
+      cells: [human(f.metric), orgList(f.organizations), dateCell(f.period),
+        f.amount ? cited(amountText(f), f.citations, f.note) : cited('expected (no amount)', f.citations, f.note),
+        kind === 'forecast' ? (f.forecaster ? orgName(f.forecaster) : f.forecaster_note || 'not named') : h('span', { class: 'badge actual' }, 'actual')],
     }));
     out.append(table(kind === 'actual' ? 'Actual figures' : 'Forecasts', ['Metric', 'Organization', 'Period', 'Amount', kind === 'forecast' ? 'Forecast by' : 'Kind'], rows, [3]));
   }
@@ -388,6 +452,7 @@ function initTabs() {
 }
 
 function start() {
+  initTips();
   const { view, params } = fragment();
   if (view === 'leaderboards') boardState = params; // before the tabs rewrite the fragment
   initTabs();

@@ -103,11 +103,25 @@ test('leaderboards: rankings per evaluator, ties, citations, as-of changes the H
   const tipText = await tip.textContent();
   assert.ok(tipText.includes(first.citations[0].quote), 'tooltip shows the quote');
   assert.ok(tipText.includes(first.citations[0].source), 'tooltip shows the source');
+  // Whole and on top: inside the viewport, and what is under its corners and
+  // centre is the tooltip itself (a scrolling table once clipped it).
+  const tipSel = `${aa} tbody tr:first-child [role=tooltip]`;
+  const unclipped = () => page.evaluate((sel) => {
+    const t = document.querySelector(sel);
+    const r = t.getBoundingClientRect();
+    if (r.left < 0 || r.top < 0 || r.right > innerWidth || r.bottom > innerHeight) return false;
+    return [[r.left + 2, r.top + 2], [r.right - 2, r.bottom - 2], [(r.left + r.right) / 2, (r.top + r.bottom) / 2]]
+      .every(([x, y]) => t.contains(document.elementFromPoint(x, y)));
+  }, tipSel);
+  assert.equal(await unclipped(), true, 'tooltip whole and on top');
+  await page.keyboard.press('Escape');
+  assert.equal(await tip.isVisible(), false, 'Escape dismisses the tooltip');
   await btn.blur();
   await page.mouse.move(0, 0);
   assert.equal(await tip.isVisible(), false);
   await btn.hover();
   assert.equal(await tip.isVisible(), true);
+  assert.equal(await unclipped(), true, 'tooltip whole and on top on hover');
   await page.screenshot({ path: path.join(shots, 'leaderboards-latest.png'), fullPage: true });
 
   // The as-of control: HLE leader (Artificial Analysis) on 2025-07-09 vs 2025-07-11.
