@@ -288,7 +288,8 @@ async function loadFunding() {
       { label: 'Debt', data: series.debt, backgroundColor: COLORS.debt, stack: 's' },
       { label: 'Not broken down', data: series.unspecified, backgroundColor: COLORS.unspecified, stack: 's' },
     ] },
-    options: { scales: { x: { stacked: true, ticks: { color: '#1a1a1a' } }, y: { stacked: true, beginAtZero: true, ticks: { color: '#1a1a1a' }, title: { display: true, text: 'US$ billion', color: '#1a1a1a' } } } },
+    // On a narrow chart the date alone labels a round; its name is in the tooltip.
+    options: { scales: { x: { stacked: true, ticks: { color: '#1a1a1a', callback(value) { const l = this.getLabelForValue(value); return this.chart.width < 500 ? l[0] : l; } } }, y: { stacked: true, beginAtZero: true, ticks: { color: '#1a1a1a' }, title: { display: true, text: 'US$ billion', color: '#1a1a1a' } } } },
   });
   out.append(table('Funding rounds (running total in date order)', ['Round', 'Announced', 'Amount', 'Debt / equity', 'Running total'], rows, [2, 4]));
   for (const t of funding.reported_totals || []) {

@@ -16,10 +16,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { money } from '../../web/format.mjs';
+import { createRequire } from 'node:module';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const webDir = path.join(root, 'web');
 const bin = process.env.FRONTIERD_BIN || path.join(root, 'build/frontierd');
+const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const shots = process.env.SCREENSHOT_DIR || path.join(path.dirname(bin), 'screenshots');
 
@@ -274,6 +276,25 @@ test('375 px wide: no horizontal page scroll', async (t) => {
     await page.screenshot({ path: path.join(shots, `mobile-${tab}.png`), fullPage: true });
   }
   assert.deepEqual(errors, []);
+});
+
+// axe-core (npm) checks each view against WCAG 2.1 A and AA: labelled
+// controls, contrast, roles, landmarks. Any violation fails, with its details.
+test('accessibility: no WCAG 2.1 A or AA violation in any view, wide or phone-width', async (t) => {
+  for (const viewport of [{ width: 1200, height: 900 }, { width: 375, height: 800 }]) {
+    const { page, errors } = await openPage(t, '', viewport);
+    await page.waitForSelector('#view-leaderboards[data-loaded=true]');
+    await page.addScriptTag({ path: axePath });
+    for (const tab of ['leaderboards', 'funding', 'compute', 'timeline', 'financials']) {
+      await page.click(`#tab-${tab}`);
+      await page.waitForSelector(`#view-${tab}[data-loaded=true]`);
+      const result = await page.evaluate(() => window.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }));
+      const found = result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join('; ')})`);
+      assert.deepEqual(found, [], `${tab} at ${viewport.width}px`);
+      assert.ok(result.passes.length > 10, 'axe ran its rules');
+    }
+    assert.deepEqual(errors, []);
+  }
 });
 
 test('a clear message when the API is unreachable', async (t) => {
