@@ -11,6 +11,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import net from 'node:net';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,31 +45,44 @@ async function waitFor(url, ms = 20000) {
 
 let daemon, browser, base;
 
+// frontierd on a free port with the seed in memory, serving web/; resolves
+// once it is ready. stop() ends it with SIGTERM and checks a clean exit (under
+// AddressSanitizer a leak makes it non-zero).
+async function startDaemon(extra = []) {
+  const port = await freePort();
+  const child = spawn(bin, ['--port', String(port), '--bind', '127.0.0.1', '--db', ':memory:', '--seed', path.join(root, 'data/seed'), '--web', webDir, ...extra],
+    { stdio: ['ignore', 'ignore', 'inherit'] });
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor(`${url}/readyz`);
+  const stop = async () => {
+    const code = child.exitCode !== null ? child.exitCode
+      : await new Promise((resolve) => { child.once('exit', (c, signal) => resolve(c ?? signal)); child.kill('SIGTERM'); });
+    assert.equal(code, 0, 'frontierd stopped cleanly');
+  };
+  return { url, stop };
+}
+
 before(async () => {
   assert.ok(fs.existsSync(path.join(webDir, 'vendor/chart.umd.js')), 'web/vendor/chart.umd.js is missing: run scripts/web-vendor');
   fs.mkdirSync(shots, { recursive: true });
-  const port = await freePort();
-  daemon = spawn(bin, ['--port', String(port), '--bind', '127.0.0.1', '--db', ':memory:', '--seed', path.join(root, 'data/seed'), '--web', webDir],
-    { stdio: ['ignore', 'ignore', 'inherit'] });
-  base = `http://127.0.0.1:${port}`;
-  await waitFor(`${base}/readyz`);
+  daemon = await startDaemon();
+  base = daemon.url;
   // --no-sandbox: CI runs as root, where Chromium's sandbox refuses to start.
   browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: ['--no-sandbox'] });
 });
 
 after(async () => {
   await browser?.close();
-  if (!daemon) return;
-  const exited = daemon.exitCode !== null ? daemon.exitCode
-    : await new Promise((resolve) => { daemon.once('exit', (code, signal) => resolve(code ?? signal)); daemon.kill('SIGTERM'); });
-  // A clean stop, and under AddressSanitizer no leak (it exits non-zero).
-  assert.equal(exited, 0, 'frontierd stopped cleanly');
+  await daemon?.stop();
 });
 
 const api = async (p) => (await fetch(base + p)).json();
 
-async function openPage(t, hash = '', viewport = { width: 1200, height: 900 }) {
-  const page = await browser.newPage({ viewport });
+// bypassCSP only to inject axe-core: the page's own Content-Security-Policy
+// refuses any script it did not load itself, and a violation would show as a
+// console error in every other test.
+async function openPage(t, hash = '', viewport = { width: 1200, height: 900 }, bypassCSP = false) {
+  const page = await browser.newPage({ viewport, bypassCSP });
   const errors = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   page.on('pageerror', (e) => errors.push(String(e)));
@@ -282,7 +296,7 @@ test('375 px wide: no horizontal page scroll', async (t) => {
 // controls, contrast, roles, landmarks. Any violation fails, with its details.
 test('accessibility: no WCAG 2.1 A or AA violation in any view, wide or phone-width', async (t) => {
   for (const viewport of [{ width: 1200, height: 900 }, { width: 375, height: 800 }]) {
-    const { page, errors } = await openPage(t, '', viewport);
+    const { page, errors } = await openPage(t, '', viewport, true);
     await page.waitForSelector('#view-leaderboards[data-loaded=true]');
     await page.addScriptTag({ path: axePath });
     for (const tab of ['leaderboards', 'funding', 'compute', 'timeline', 'financials']) {
@@ -295,6 +309,32 @@ test('accessibility: no WCAG 2.1 A or AA violation in any view, wide or phone-wi
     }
     assert.deepEqual(errors, []);
   }
+});
+
+// A writer can put any text into a record; the page must show it as text.
+test('text from the data is shown as text, never run as markup', async (t) => {
+  const token = 'browser-test-writer-token-0123456789';
+  const digest = crypto.createHash('sha256').update(token).digest('hex');
+  const writable = await startDaemon(['--tokens', `tester:${digest}`]);
+  t.after(() => writable.stop());
+  const markup = '<img src=x onerror="window.__injected = 1"><b>bold</b>';
+  const current = await fetch(`${writable.url}/v1/timeline/xai-founded`);
+  const event = await current.json();
+  const patched = await fetch(`${writable.url}/v1/timeline/xai-founded`, {
+    method: 'PATCH',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/merge-patch+json', 'If-Match': current.headers.get('etag') },
+    body: JSON.stringify({ title: markup, citations: event.citations }),
+  });
+  assert.equal(patched.status, 200, await patched.text());
+
+  const page = await browser.newPage();
+  t.after(() => page.close());
+  await page.goto(`${writable.url}/#timeline`);
+  await page.waitForSelector('#view-timeline[data-loaded=true]');
+  const title = page.locator('li[data-event="xai-founded"] .title .cite button');
+  assert.equal(await title.textContent(), markup);
+  assert.equal(await page.locator('#view-timeline img, #view-timeline b').count(), 0);
+  assert.equal(await page.evaluate(() => window.__injected), undefined);
 });
 
 test('a clear message when the API is unreachable', async (t) => {

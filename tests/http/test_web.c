@@ -89,6 +89,13 @@ START_TEST(test_index_at_root)
     ck_assert_str_eq(reply.body, INDEX_TEXT);
     ck_assert(http_reply_header(&reply, "ETag", etag, sizeof(etag)));
     ck_assert(etag[0] == '"');
+    /* The browser is told to load nothing from elsewhere, and to let no
+     * other site frame the page or sniff a file as another type. */
+    header_is(&reply, "Content-Security-Policy",
+              "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+              "form-action 'none'; frame-ancestors 'none'");
+    header_is(&reply, "X-Content-Type-Options", "nosniff");
+    header_is(&reply, "Referrer-Policy", "no-referrer");
     http_reply_free(&reply);
 
     http_request(dashboard.port, "HEAD", "/", NULL, &reply);
