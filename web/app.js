@@ -44,11 +44,12 @@ function showStatus(msg) {
 }
 function clearStatus() { const el = document.getElementById('status'); el.hidden = true; el.textContent = ''; }
 
+const VIEW_NAMES = { lb: 'the leaderboard', funding: 'the funding view', compute: 'the Colossus view', timeline: 'the timeline', financials: 'the financial figures' };
 function handleError(where, e) {
   if (e instanceof ApiUnreachable) {
     showStatus(`The frontier API is unreachable, so the dashboard cannot show data. ${e.message} Check that frontierd is running and try again.`);
   } else {
-    showStatus(`Could not load ${where}: ${e.message}`);
+    showStatus(`Could not load ${VIEW_NAMES[where] || where}: ${e.message}`);
   }
   const out = document.getElementById(where + '-out');
   if (out) out.replaceChildren(h('p', { class: 'help' }, 'No data to show.'));
@@ -78,8 +79,8 @@ function cited(label, citations, extra) {
   const tip = h('span', { role: 'tooltip', id },
     extra ? h('span', {}, extra) : null,
     (citations || []).map((c) => h('span', { class: 'citation' },
-      h('strong', {}, 'Source: '), c.source,
-      c.quoted_in && c.quoted_in !== c.source ? ` (quoted in ${c.quoted_in})` : '',
+      h('strong', {}, 'Source: '), sourceTitle(c.source),
+      c.quoted_in && c.quoted_in !== c.source ? `, quoted in ${sourceTitle(c.quoted_in)}` : '',
       h('q', { lang: 'zh' }, c.quote),
       c.quote_en ? h('q', { lang: 'en' }, c.quote_en) : null)),
     (citations || []).length ? null : 'No citation.');
@@ -153,14 +154,29 @@ function table(caption, head, rows, numeric = []) {
       : h('td', { role: 'cell', class: numeric.includes(i) ? 'num' : null, dataLabel: head[i] }, c)))))));
 }
 
-// Organization ids as their names ("xai" as "xAI"), from /v1/organizations.
-let orgNames = null;
-async function loadOrgNames() {
-  if (!orgNames) orgNames = new Map((await listAll('/v1/organizations')).map((o) => [o.id, o.name]));
-  return orgNames;
+// Records name organizations and sources by id; the page shows their names
+// ("xai" as "xAI", a source by its title), from /v1/organizations and
+// /v1/sources, fetched once for every view.
+let orgNames = new Map();
+let sourceTitles = new Map();
+let names = null;
+function loadNames() {
+  names ??= Promise.all([listAll('/v1/organizations'), listAll('/v1/sources')]).then(([orgs, sources]) => {
+    orgNames = new Map(orgs.map((o) => [o.id, o.name]));
+    sourceTitles = new Map(sources.map((x) => [x.id, x.title]));
+  }).catch((e) => { names = null; throw e; });
+  return names;
 }
-const orgName = (id) => (orgNames && orgNames.get(id)) || id;
+const orgName = (id) => orgNames.get(id) || id;
+const sourceTitle = (id) => sourceTitles.get(id) || id;
 const orgList = (ids) => (ids || []).map(orgName).join(', ');
+
+// The same records as the API's CSV (every list has one), for a spreadsheet.
+function csvLink(path, what) {
+  const href = path + (path.includes('?') ? '&' : '?') + 'format=csv&limit=500';
+  const file = path.split('?')[0].split('/').pop() + '.csv'; // "timeline.csv"
+  return h('p', { class: 'download' }, h('a', { href, download: file, dataCsv: what }, `Download ${what} as CSV`));
+}
 
 const charts = new Map();
 function chart(container, key, config) {
@@ -187,7 +203,7 @@ function chart(container, key, config) {
 async function initLeaderboards() {
   const sel = document.getElementById('benchmark');
   const asOf = document.getElementById('as-of');
-  const boards = await listAll('/v1/leaderboards');
+  const [boards] = await Promise.all([listAll('/v1/leaderboards'), loadNames()]);
   sel.replaceChildren(...boards.map((b) => h('option', { value: b.id },
     b.benchmark.name + (b.benchmark.abbreviation ? ` (${b.benchmark.abbreviation})` : ''))));
   boardIds = new Set(boards.map((b) => b.id));
@@ -233,7 +249,7 @@ async function loadBoard() {
       cells: [
         h('span', {}, String(e.rank), e.tied ? h('span', { class: 'tie', title: 'Tied: shares this rank' }, 'tied') : null),
         e.model.name,
-        cited(`${e.score}${unit}`, e.citations, h('span', {}, h('strong', {}, e.source ? e.source.title : ''), e.reported_as ? ` — reported as “${e.reported_as}”` : '')),
+        cited(`${e.score}${unit}`, e.citations, e.reported_as ? `Reported as “${e.reported_as}”.` : null),
         dateCell(e.known_since),
       ],
     }));
@@ -241,6 +257,7 @@ async function loadBoard() {
       h('h3', {}, title),
       table(`${b.name}: ranking by ${r.evaluator.name}`, ['Rank', 'Model', 'Score', 'Known since'], rows, [2])));
   }
+  parts.push(csvLink(`/v1/results?benchmark=${encodeURIComponent(id)}`, `every ${b.abbreviation || b.name} result`));
   out.replaceChildren(...parts);
   out.removeAttribute('aria-busy');
   boardState = new URLSearchParams({ benchmark: id });
@@ -262,7 +279,7 @@ function setFragment(view, params) {
 
 // --- (2) funding ------------------------------------------------------------
 async function loadFunding() {
-  const [funding, valuations] = await Promise.all([api('/v1/organizations/xai/funding'), listAll('/v1/valuations'), loadOrgNames()]);
+  const [funding, valuations] = await Promise.all([api('/v1/organizations/xai/funding'), listAll('/v1/valuations'), loadNames()]);
   const out = document.getElementById('funding-out');
   out.replaceChildren();
   const kinds = ['equity', 'debt', 'unspecified'];
@@ -292,6 +309,7 @@ async function loadFunding() {
     // On a narrow chart the date alone labels a round; its name is in the tooltip.
     options: { scales: { x: { stacked: true, ticks: { color: '#1a1a1a', callback(value) { const l = this.getLabelForValue(value); return this.chart.width < 500 ? l[0] : l; } } }, y: { stacked: true, beginAtZero: true, ticks: { color: '#1a1a1a' }, title: { display: true, text: 'US$ billion', color: '#1a1a1a' } } } },
   });
+  out.append(csvLink('/v1/funding-rounds', 'the funding rounds'));
   out.append(table('Funding rounds (running total in date order)', ['Round', 'Announced', 'Amount', 'Debt / equity', 'Running total'], rows, [2, 4]));
   for (const t of funding.reported_totals || []) {
     out.append(h('p', { dataReportedTotal: t.id },
@@ -317,11 +335,12 @@ async function loadFunding() {
     cells: [`${vname(v)}${v.context ? ` (${human(v.context)})` : ''}`, dateCell(v.date), cited(money(v.amount), v.citations, v.note), human(v.basis),
       v.part_of ? vname(valuations.find((p) => p.id === v.part_of) || { organizations: [v.part_of] }) : '—'],
   })), [2]));
+  out.append(csvLink('/v1/valuations', 'the valuations'));
 }
 
 // --- (3) Colossus -----------------------------------------------------------
 async function loadCompute() {
-  const c = await api('/v1/compute/clusters/colossus');
+  const [c] = await Promise.all([api('/v1/compute/clusters/colossus'), loadNames()]);
   const out = document.getElementById('compute-out');
   out.replaceChildren(h('p', {}, `${c.name}, ${c.location}. ${c.purpose}.`));
   const caps = c.capacities;
@@ -344,7 +363,7 @@ async function loadCompute() {
 
 // --- (4) timeline -----------------------------------------------------------
 async function loadTimeline() {
-  const items = await listAll('/v1/timeline');
+  const [items] = await Promise.all([listAll('/v1/timeline'), loadNames()]);
   const out = document.getElementById('timeline-out');
   out.replaceChildren(h('div', { class: 'legend-key', 'aria-label': 'Key' },
     h('span', { class: 'badge done' }, 'done'), h('span', { class: 'badge planned' }, 'planned'),
@@ -365,11 +384,12 @@ async function loadTimeline() {
         ` — ${human(r.outcome || 'unknown')}`))) : null));
   }
   out.append(list);
+  out.append(csvLink('/v1/timeline', 'the timeline'));
 }
 
 // --- (5) financials ---------------------------------------------------------
 async function loadFinancials() {
-  const [items] = await Promise.all([listAll('/v1/financials'), loadOrgNames()]);
+  const [items] = await Promise.all([listAll('/v1/financials'), loadNames()]);
   const out = document.getElementById('financials-out');
   out.replaceChildren();
   const amountText = (f) => (f.bound === 'up_to' ? 'up to ' : f.bound === 'at_least' ? 'at least ' : '') + money(f.amount) + (f.per ? ` per ${f.per}` : '');
@@ -397,6 +417,7 @@ async function loadFinancials() {
     }));
     out.append(table(kind === 'actual' ? 'Actual figures' : 'Forecasts', ['Metric', 'Organization', 'Period', 'Amount', kind === 'forecast' ? 'Forecast by' : 'Kind'], rows, [3]));
   }
+  out.append(csvLink('/v1/financials', 'the financial figures'));
 }
 
 // --- tabs -------------------------------------------------------------------

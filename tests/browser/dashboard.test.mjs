@@ -81,6 +81,20 @@ const api = async (p) => (await fetch(base + p)).json();
 // bypassCSP only to inject axe-core: the page's own Content-Security-Policy
 // refuses any script it did not load itself, and a violation would show as a
 // console error in every other test.
+// Each CSV link of a view answers the API's CSV, one row per record (with a
+// header row, and records may span lines: only the status and type are
+// checked beyond the first line naming the id column).
+async function checkCsvLinks(page, view, want) {
+  const hrefs = await page.$$eval(`#view-${view} a[data-csv]`, (as) => as.map((a) => a.getAttribute('href')));
+  assert.equal(hrefs.length, want, `${view}: ${want} CSV links`);
+  for (const href of hrefs) {
+    const res = await fetch(base + href);
+    assert.equal(res.status, 200, href);
+    assert.match(res.headers.get('content-type'), /^text\/csv/, href);
+    assert.match((await res.text()).split('\r\n')[0], /^id,/, href);
+  }
+}
+
 async function openPage(t, hash = '', viewport = { width: 1200, height: 900 }, bypassCSP = false) {
   const page = await browser.newPage({ viewport, bypassCSP });
   const errors = [];
@@ -118,7 +132,9 @@ test('leaderboards: rankings per evaluator, ties, citations, as-of changes the H
   assert.equal(await tip.isVisible(), true);
   const tipText = await tip.textContent();
   assert.ok(tipText.includes(first.citations[0].quote), 'tooltip shows the quote');
-  assert.ok(tipText.includes(first.citations[0].source), 'tooltip shows the source');
+  const source = await api(`/v1/sources/${first.citations[0].source}`);
+  assert.ok(tipText.includes(source.title), 'tooltip shows the source by its title');
+  if (first.reported_as) assert.ok(tipText.includes(first.reported_as), 'tooltip shows how the score was reported');
   // Whole and on top: inside the viewport, and what is under its corners and
   // centre is the tooltip itself (a scrolling table once clipped it).
   const tipSel = `${aa} tbody tr:first-child [role=tooltip]`;
@@ -138,6 +154,7 @@ test('leaderboards: rankings per evaluator, ties, citations, as-of changes the H
   await btn.hover();
   assert.equal(await tip.isVisible(), true);
   assert.equal(await unclipped(), true, 'tooltip whole and on top on hover');
+  await checkCsvLinks(page, 'leaderboards', 1);
   await page.screenshot({ path: path.join(shots, 'leaderboards-latest.png'), fullPage: true });
 
   // The as-of control: HLE leader (Artificial Analysis) on 2025-07-09 vs 2025-07-11.
@@ -226,6 +243,7 @@ test('funding: rounds, debt/equity split, running totals and valuations', async 
     assert.ok(text.includes(money(v.amount)) && text.includes(v.date.display), v.id);
   }
   assert.equal(await page.locator('#funding-out canvas').count(), 2);
+  await checkCsvLinks(page, 'funding', 2);
   await page.screenshot({ path: path.join(shots, 'funding.png'), fullPage: true });
   assert.deepEqual(errors, []);
 });
@@ -260,6 +278,7 @@ test('timeline: slipped and planned events marked, fuzzy dates with their displa
     if ((ev.revisions || []).some((r) => r.outcome === 'slipped')) assert.ok(await li.locator('.badge.slipped').first().isVisible(), `${ev.id} marked slipped`);
   }
   assert.ok(await page.locator('li[data-event]', { hasText: 'mid-May 2025' }).count() >= 1);
+  await checkCsvLinks(page, 'timeline', 1);
   await page.screenshot({ path: path.join(shots, 'timeline.png'), fullPage: true });
   assert.deepEqual(errors, []);
 });
@@ -275,6 +294,7 @@ test('financials: actual versus forecast', async (t) => {
     assert.ok(text.includes(f.period.display), f.id);
     if (f.amount) assert.ok(text.includes(money(f.amount)), `${f.id} amount ${money(f.amount)} in ${text}`);
   }
+  await checkCsvLinks(page, 'financials', 1);
   await page.screenshot({ path: path.join(shots, 'financials.png'), fullPage: true });
   assert.deepEqual(errors, []);
 });
@@ -288,6 +308,7 @@ test('375 px wide: no horizontal page scroll', async (t) => {
     const over = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     assert.ok(over <= 0, `${tab} overflows by ${over}px at 375px`);
     await page.screenshot({ path: path.join(shots, `mobile-${tab}.png`), fullPage: true });
+    await page.screenshot({ path: path.join(shots, `mobile-${tab}-first-screen.png`) });
   }
   assert.deepEqual(errors, []);
 });
