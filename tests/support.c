@@ -307,6 +307,16 @@ void test_format(char *out, size_t size, const char *fmt, ...)
     ck_assert_msg(n >= 0 && (size_t)n < size, "does not fit in %zu bytes: %s", size, fmt);
 }
 
+void test_write_file(const char *dir, const char *name, const char *text)
+{
+    char path[1024];
+    test_format(path, sizeof(path), "%s/%s", dir, name);
+    FILE *f = fopen(path, "wb");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_uint_eq(fwrite(text, 1, strlen(text), f), strlen(text));
+    ck_assert_int_eq(fclose(f), 0);
+}
+
 char *test_gunzip(const char *in, size_t len, size_t *out_len)
 {
     size_t cap = (size_t)1 << 22; /* larger than any body the API sends */

@@ -59,6 +59,9 @@ bool test_daemon_failed(void);
 void test_format(char *out, size_t size, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Writes text as the whole of the file dir/name; fails the test if it cannot. */
+void test_write_file(const char *dir, const char *name, const char *text);
+
 /* Decompresses a gzip body (the test fails if it is not one); the caller
  * frees the result. */
 char *test_gunzip(const char *in, size_t len, size_t *out_len);

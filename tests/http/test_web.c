@@ -26,16 +26,6 @@ static char absent[600];   /* a path where no directory is */
 static char app_js[4096];  /* over FR_GZIP_MIN_SIZE, so gzip applies */
 static struct test_server dashboard, bare;
 
-static void write_file(const char *name, const char *text)
-{
-    char path[1024];
-    test_format(path, sizeof(path), "%s/%s", web_dir, name);
-    FILE *f = fopen(path, "wb");
-    ck_assert_ptr_nonnull(f);
-    ck_assert_uint_eq(fwrite(text, 1, strlen(text), f), strlen(text));
-    ck_assert_int_eq(fclose(f), 0);
-}
-
 static void servers_start(void)
 {
     char vendor[600];
@@ -48,10 +38,10 @@ static void servers_start(void)
         ck_assert(n > 0 && (size_t)n < sizeof(app_js) - used);
         used += (size_t)n;
     }
-    write_file("index.html", INDEX_TEXT);
-    write_file("app.js", app_js);
-    write_file(".env", "SECRET=do-not-serve\n");
-    write_file("vendor/chart.js", "var Chart = {};\n");
+    test_write_file(web_dir, "index.html", INDEX_TEXT);
+    test_write_file(web_dir, "app.js", app_js);
+    test_write_file(web_dir, ".env", "SECRET=do-not-serve\n");
+    test_write_file(web_dir, "vendor/chart.js", "var Chart = {};\n");
     const char *const args[] = {"--web", web_dir, NULL};
     test_server_start(&dashboard, args);
 

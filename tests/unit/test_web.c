@@ -16,16 +16,6 @@
 static char root[512];  /* the web directory */
 static char other[512]; /* a directory beside it that links point into */
 
-static void write_file(const char *dir, const char *name, const char *text)
-{
-    char path[1024];
-    test_format(path, sizeof(path), "%s/%s", dir, name);
-    FILE *f = fopen(path, "wb");
-    ck_assert_ptr_nonnull(f);
-    ck_assert_uint_eq(fwrite(text, 1, strlen(text), f), strlen(text));
-    ck_assert_int_eq(fclose(f), 0);
-}
-
 static void make_dir(const char *dir, const char *name)
 {
     char path[1024];
@@ -59,20 +49,20 @@ static void tree_make(void)
 {
     test_tmpdir_make(root, sizeof(root), "frontier-web");
     test_tmpdir_make(other, sizeof(other), "frontier-web-outside");
-    write_file(root, "index.html", "<!DOCTYPE html><title>t</title>");
-    write_file(root, "app.js", "console.log(1);");
-    write_file(root, "Style.CSS", "body{}");
-    write_file(root, "data.bin", "\x01\x02");
-    write_file(root, ".env", "SECRET=1");
+    test_write_file(root, "index.html", "<!DOCTYPE html><title>t</title>");
+    test_write_file(root, "app.js", "console.log(1);");
+    test_write_file(root, "Style.CSS", "body{}");
+    test_write_file(root, "data.bin", "\x01\x02");
+    test_write_file(root, ".env", "SECRET=1");
     make_dir(root, "vendor");
     make_dir(root, ".git");
     make_dir(root, "deep");
     make_dir(root, "deep/sub");
-    write_file(root, "vendor/chart.js", "var chart;");
-    write_file(root, "vendor/.hidden", "no");
-    write_file(root, ".git/config", "no");
-    write_file(root, "deep/sub/x.js", "too deep");
-    write_file(other, "secret.txt", "outside");
+    test_write_file(root, "vendor/chart.js", "var chart;");
+    test_write_file(root, "vendor/.hidden", "no");
+    test_write_file(root, ".git/config", "no");
+    test_write_file(root, "deep/sub/x.js", "too deep");
+    test_write_file(other, "secret.txt", "outside");
     char target[1024];
     test_format(target, sizeof(target), "%s/secret.txt", other);
     make_link(target, root, "escape.txt");
@@ -203,7 +193,7 @@ START_TEST(test_directory_without_index)
 {
     char dir[512];
     test_tmpdir_make(dir, sizeof(dir), "frontier-web-noindex");
-    write_file(dir, "app.js", "x");
+    test_write_file(dir, "app.js", "x");
     struct fr_web *web = load(dir, NULL, 0);
     ck_assert_ptr_nonnull(fr_web_problem(web));
     ck_assert_msg(strstr(fr_web_problem(web), FR_WEB_INDEX) != NULL, "%s",
@@ -220,7 +210,7 @@ START_TEST(test_file_as_directory)
 {
     char dir[512], path[600];
     test_tmpdir_make(dir, sizeof(dir), "frontier-web-file");
-    write_file(dir, "index.html", "x");
+    test_write_file(dir, "index.html", "x");
     test_format(path, sizeof(path), "%s/index.html", dir);
     struct fr_web *web = load(path, NULL, 0);
     ck_assert_ptr_nonnull(fr_web_problem(web));
