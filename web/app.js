@@ -228,13 +228,18 @@ function applyBoardState(params) {
   document.getElementById('as-of').value = day && /^\d{4}-\d{2}-\d{2}$/.test(day) ? day : '';
 }
 
+// Each change of benchmark or date asks again; only the latest request's
+// answer is shown, however the answers arrive.
+let boardRequests = 0;
 async function loadBoard() {
   const id = document.getElementById('benchmark').value;
   const asOf = document.getElementById('as-of').value;
   const out = document.getElementById('lb-out');
+  const request = ++boardRequests;
   out.setAttribute('aria-busy', 'true');
   const q = asOf ? `?as_of=${encodeURIComponent(asOf)}` : '';
   const board = await api(`/v1/leaderboards/${encodeURIComponent(id)}${q}`);
+  if (request !== boardRequests) return;
   clearStatus();
   const b = board.benchmark;
   const unit = b.unit === 'percent' ? '%' : b.unit ? ` ${b.unit}` : '';

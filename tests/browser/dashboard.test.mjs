@@ -214,6 +214,28 @@ test('the URL fragment keeps the benchmark and the date, so a view can be bookma
   assert.deepEqual(errors, []);
 });
 
+test('the board shows the latest choice, whatever order the answers arrive in', async (t) => {
+  const { page, errors } = await openPage(t);
+  await page.waitForSelector('#view-leaderboards[data-loaded=true]');
+  let delayed;
+  const released = new Promise((resolve) => { delayed = resolve; });
+  await page.route('**/v1/leaderboards/humanitys-last-exam?as_of=2025-07-09', async (route) => {
+    await released; // answered only after the later choice is on screen
+    await route.continue();
+  });
+  await page.fill('#as-of', '2025-07-09');
+  await page.fill('#as-of', '2025-07-11');
+  await page.waitForSelector('#lb-out [data-as-of="2025-07-11"]');
+  const stale = page.waitForResponse('**/v1/leaderboards/humanitys-last-exam?as_of=2025-07-09');
+  delayed();
+  await stale;
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 50))));
+  assert.equal(await page.locator('#lb-out [data-as-of="2025-07-11"]').count(), 1);
+  assert.equal(await page.locator('#lb-out [data-as-of="2025-07-09"]').count(), 0);
+  assert.equal(await page.inputValue('#as-of'), '2025-07-11');
+  assert.deepEqual(errors, []);
+});
+
 test('keyboard: tabs move with the arrow keys', async (t) => {
   const { page, errors } = await openPage(t);
   await page.focus('#tab-leaderboards');
