@@ -195,8 +195,19 @@ test('the URL fragment keeps the benchmark and the date, so a view can be bookma
   await page.fill('#as-of', '2025-07-11');
   await page.waitForSelector('#lb-out [data-as-of="2025-07-11"]');
   assert.equal(new URL(page.url()).hash, '#leaderboards?benchmark=artificial-analysis-intelligence-index&as_of=2025-07-11');
+  // A reload revalidates the page's scripts and styles with the ETags
+  // frontierd sent: they come back as 304s, not again in full. (The browser
+  // fetches the favicon by rules of its own.)
+  const statuses = new Map();
+  const record = (r) => {
+    if (r.url().startsWith(`${base}/app/`) && ['script', 'stylesheet'].includes(r.request().resourceType())) statuses.set(new URL(r.url()).pathname, r.status());
+  };
+  page.on('response', record);
   await page.reload();
   await page.waitForSelector('#lb-out [data-as-of="2025-07-11"]');
+  page.off('response', record);
+  assert.deepEqual([...statuses.values()].filter((code) => code !== 304), [], `revalidated: ${JSON.stringify([...statuses])}`);
+  assert.ok(statuses.has('/app/app.js') && statuses.has('/app/vendor/chart.umd.js'), JSON.stringify([...statuses]));
   assert.equal(await page.inputValue('#benchmark'), 'artificial-analysis-intelligence-index');
 
   // Another view, then back: the board's state comes back into the URL.
