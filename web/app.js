@@ -26,15 +26,19 @@ async function api(path) {
   return body;
 }
 
+// path with more query parameters: "/v1/results?benchmark=x" and "limit=500".
+const withQuery = (path, query) => path + (path.includes('?') ? '&' : '?') + query;
+
+// Every item of a list, page after page.
 async function listAll(path) {
   const items = [];
-  let url = path + (path.includes('?') ? '&' : '?') + 'limit=500';
-  for (;;) {
-    const page = await api(url);
+  let cursor = null;
+  do {
+    const page = await api(withQuery(path, 'limit=500' + (cursor ? '&cursor=' + encodeURIComponent(cursor) : '')));
     items.push(...page.items);
-    if (!page.next_cursor) return items;
-    url = path + (path.includes('?') ? '&' : '?') + 'limit=500&cursor=' + encodeURIComponent(page.next_cursor);
-  }
+    cursor = page.next_cursor;
+  } while (cursor);
+  return items;
 }
 
 function showStatus(msg) {
@@ -173,7 +177,7 @@ const orgList = (ids) => (ids || []).map(orgName).join(', ');
 
 // The same records as the API's CSV (every list has one), for a spreadsheet.
 function csvLink(path, what) {
-  const href = path + (path.includes('?') ? '&' : '?') + 'format=csv&limit=500';
+  const href = withQuery(path, 'format=csv&limit=500');
   const file = path.split('?')[0].split('/').pop() + '.csv'; // "timeline.csv"
   return h('p', { class: 'download' }, h('a', { href, download: file, dataCsv: what }, `Download ${what} as CSV`));
 }

@@ -7,6 +7,7 @@
  */
 #include "api.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -77,20 +78,16 @@ static void web_file(const struct fr_request *req, struct fr_response *resp)
 }
 
 /* The router's captures are single non-empty segments, so "dir/file" built
- * from two of them can only equal a name the walk found one level down. */
+ * from two of them can only equal a name the walk found one level down.
+ * Such names are two directory entries (at most NAME_MAX bytes each) and a
+ * slash, so a pair that does not fit the buffer names no file. */
 static void web_nested_file(const struct fr_request *req, struct fr_response *resp)
 {
     if (!web_ready(req, resp))
         return;
-    struct fr_buf name;
-    fr_buf_init(&name);
-    if (fr_buf_appendf(&name, "%s/%s", req->path_params[0], req->path_params[1]) != FR_OK) {
-        fr_response_problem(resp, req, 500, "internal-error", "Internal Server Error",
-                            "out of memory", NULL);
-    } else {
-        serve(req, resp, name.data);
-    }
-    fr_buf_cleanup(&name);
+    char name[2 * NAME_MAX + 2];
+    int n = snprintf(name, sizeof(name), "%s/%s", req->path_params[0], req->path_params[1]);
+    serve(req, resp, n >= 0 && (size_t)n < sizeof(name) ? name : "");
 }
 
 const struct fr_route web_routes[] = {

@@ -123,6 +123,17 @@ START_TEST(test_files_and_types)
     http_get(dashboard.port, "/?x=1", &reply);
     ck_assert_int_eq(reply.status, 400);
     http_reply_free(&reply);
+
+    /* Segments longer than any directory entry name no file: 404. */
+    char target[1200] = "/app/";
+    memset(target + 5, 'd', 500);
+    target[505] = '/';
+    memset(target + 506, 'f', 500);
+    target[1006] = '\0';
+    http_get(dashboard.port, target, &reply);
+    ck_assert_int_eq(reply.status, 404);
+    header_is(&reply, "Content-Type", "application/problem+json");
+    http_reply_free(&reply);
 }
 END_TEST
 
